@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.http import HttpRequest
+
+from accounts import services
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Sunlight's hooks into allauth: display name at sign-up, mail through Celery."""
+
+    def save_user(self, request: HttpRequest, user, form, commit: bool = True):  # noqa: ANN001
+        user = super().save_user(request, user, form, commit=False)
+        user.display_name = (form.cleaned_data.get("display_name") or "").strip()
+        if commit:
+            user.save()
+        return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Render now (the request and the active language are here) and deliver in a
+        # task, so a slow SMTP server never holds up a sign-up request.
+        request = context.get("request") or self.request
+        context = {
+            **context,
+            "current_site": SimpleNamespace(
+                name=settings.SUNLIGHT_SITE_NAME, domain=request.get_host() if request else ""
+            ),
+        }
+        message = self.render_mail(template_prefix, email, context)
+        services.email_enqueue(message=message)

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.models import Notification
+
+
+class MeApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        public_id = serializers.UUIDField()
+        email = serializers.EmailField()
+        display_name = serializers.CharField()
+        is_staff = serializers.BooleanField()
+        date_joined = serializers.DateTimeField()
+
+    class InputSerializer(serializers.Serializer):
+        display_name = serializers.CharField(max_length=60, allow_blank=True)
+
+    @extend_schema(responses=OutputSerializer, operation_id="me_retrieve")
+    def get(self, request: Request) -> Response:
+        return Response(self.OutputSerializer(request.user).data)
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer, operation_id="me_update")
+    def patch(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_update_profile(
+            user=request.user, display_name=serializer.validated_data["display_name"]
+        )
+        return Response(self.OutputSerializer(request.user).data)
+
+
+class NotificationOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+
+
+class NotificationListApi(ListAPIView):
+    serializer_class = NotificationOutputSerializer
+    queryset = Notification.objects.none()  # for the schema; requests use get_queryset
+
+    def get_queryset(self):  # noqa: ANN201
+        return selectors.notification_list(user=self.request.user)
+
+
+class NotificationUnreadCountApi(APIView):
+    @extend_schema(responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()}))
+    def get(self, request: Request) -> Response:
+        return Response({"unread": selectors.notification_unread_count(user=request.user)})
+
+
+class NotificationMarkReadApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        ids = serializers.ListField(
+            child=serializers.IntegerField(min_value=1),
+            required=False,
+            max_length=500,
+            help_text="Notification ids to mark read; omit to mark all read.",
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()}),
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        marked = services.notification_mark_read(
+            user=request.user, notification_ids=serializer.validated_data.get("ids")
+        )
+        return Response({"marked": marked})

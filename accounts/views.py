@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import selectors, services
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=60, required=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, initial={"display_name": request.user.display_name})
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=request.user, display_name=form.cleaned_data["display_name"])
+        messages.success(request, _("Your profile was saved."))
+        return redirect("account")
+    return render(request, "accounts/account.html", {"form": form})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.notification_list(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    raw_id = request.POST.get("id")
+    ids = None
+    if raw_id is not None:
+        ids = [int(raw_id)] if raw_id.isdigit() else []
+    services.notification_mark_read(user=request.user, notification_ids=ids)
+    return redirect("notifications")

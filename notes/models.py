@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import Storage, storages
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Note(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        REMOVED = "removed", _("Removed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes", verbose_name=_("author")
+    )
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("body"), blank=True, max_length=20000)
+    # The sanitised HTML of ``body``, rendered by notes.services.note_render_body whenever body changes.
+    body_html = models.TextField(editable=False, blank=True)
+    topics = models.ManyToManyField(Topic, related_name="notes", blank=True, verbose_name=_("topics"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        indexes = [
+            # The public feed: published notes, newest first, cursor-paginated on (published_at, id).
+            models.Index(fields=["state", "-published_at", "-id"], name="notes_feed_idx"),
+            # The creator dashboard: one author's notes, newest change first.
+            models.Index(fields=["author", "-updated_at"], name="notes_dashboard_idx"),
+        ]
+        constraints = [
+            # A published note always has a publication time; the feed orders by it.
+            models.CheckConstraint(
+                condition=~Q(state="published") | Q(published_at__isnull=False),
+                name="notes_note_published_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Degree(models.TextChoices):
+    """How much AI took part, as the creator declares it (DESIGN.md: Declaration)."""
+
+    NONE = "none", _("No AI")
+    ASSISTED = "assisted", _("AI-assisted")
+    GENERATED = "generated", _("AI-generated")
+
+
+def _original_path(instance: NoteImage, filename: str) -> str:
+    # Originals are kept byte for byte for provenance and are never served by URL.
+    return f"originals/{instance.note.public_id}/{uuid.uuid4().hex}"
+
+
+def _originals_storage() -> Storage:
+    return storages["originals"]
+
+
+def _derivative_path(instance: NoteImage, filename: str) -> str:
+    return f"notes/{instance.note.public_id}/{filename}"
+
+
+class NoteImage(models.Model):
+    class Format(models.TextChoices):
+        JPEG = "JPEG", "JPEG"
+        PNG = "PNG", "PNG"
+        WEBP = "WEBP", "WebP"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="images", verbose_name=_("note"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    original = models.FileField(
+        _("original upload"), upload_to=_original_path, storage=_originals_storage, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    original_format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    original_size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    display = models.ImageField(_("display image"), upload_to=_derivative_path, max_length=200)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=_derivative_path, max_length=200)
+    alt_text = models.CharField(_("description"), max_length=300, blank=True)
+    # The creator's answer for this image; null until declared (never defaulted silently).
+    ai_degree = models.CharField(  # noqa: DJ001 - null means "not answered", distinct from "none"
+        _("AI use in this image"), max_length=12, choices=Degree.choices, null=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Declaration(models.Model):
+    """The creator's statement of AI use for a note. Exists once the creator has answered."""
+
+    note = models.OneToOneField(
+        Note, on_delete=models.CASCADE, related_name="declaration", verbose_name=_("note")
+    )
+    degree = models.CharField(_("AI use"), max_length=12, choices=Degree.choices)
+    text_degree = models.CharField(_("AI use in the text"), max_length=12, choices=Degree.choices)
+    tools = models.JSONField(_("AI tools used"), default=list, blank=True)
+    usage_note = models.TextField(_("how AI was used"), blank=True, max_length=1000)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("declared by")
+    )
+    declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+        constraints = [
+            # "none" overall cannot coexist with AI in the text: the form and API say so first.
+            models.CheckConstraint(
+                condition=~Q(degree="none") | Q(text_degree="none"), name="notes_declaration_none_consistent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.note}: {self.get_degree_display()}"
+
+
+class DeclarationChange(models.Model):
+    """History of a declaration after publishing: who changed it, when, from what to what."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="declaration_changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField()
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("declaration change")
+        verbose_name_plural = _("declaration history")
+        indexes = [models.Index(fields=["note", "changed_at"], name="notes_declchange_note_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.note_id} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class Label(models.Model):
+    """A label readers see on a note, in force now.
+
+    Labels are derived, never edited by hand: ``notes.services.note_labels_sync`` rebuilds a
+    note's rows from its declaration and the platform decisions in force, in the same
+    transaction as whatever changed them. The rows exist so feeds can show labels in one query.
+    """
+
+    class Tier(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLARED = "declared", _("Declared")
+        SUSPECTED = "suspected", _("Suspected")
+
+    class Kind(models.TextChoices):
+        GENERATED = "generated", _("Generated")
+        EDITED = "edited", _("Edited with AI")
+
+    class Source(models.TextChoices):
+        CREATOR = "creator", _("The creator's declaration")
+        METADATA = "metadata", _("File metadata")
+        DETECTION = "detection", _("Platform detection")
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="labels")
+    tier = models.CharField(_("tier"), max_length=12, choices=Tier.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    # Evidence shown in "why this label": plain facts, e.g. which images, which tools.
+    evidence = models.JSONField(default=dict, blank=True)
+    # The appeals.Decision that attached a platform label (confirmed/suspected); null for declared.
+    decision_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["tier", "id"]
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+        constraints = [
+            # One label per tier per note: the note shows each tier once.
+            models.UniqueConstraint(fields=["note", "tier"], name="notes_label_one_per_tier"),
+            # Platform tiers rest on a decision; the declared tier never does.
+            models.CheckConstraint(
+                condition=(Q(tier="declared") & Q(decision_id__isnull=True))
+                | (~Q(tier="declared") & Q(decision_id__isnull=False)),
+                name="notes_label_platform_has_decision",
+            ),
+        ]
+        indexes = [models.Index(fields=["tier"], name="notes_label_tier_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.note_id}: {self.tier}"
+
+    @property
+    def text(self) -> str:
+        """The wording readers see (DESIGN.md: label wording), in the active language."""
+        if self.tier == self.Tier.CONFIRMED:
+            return str(LABEL_TEXT_CONFIRMED_EDITED if self.kind == self.Kind.EDITED else LABEL_TEXT_CONFIRMED)
+        if self.tier == self.Tier.DECLARED:
+            return str(LABEL_TEXT_DECLARED)
+        return str(LABEL_TEXT_SUSPECTED)
+
+
+LABEL_TEXT_CONFIRMED = _("AI-generated content")
+LABEL_TEXT_CONFIRMED_EDITED = _("Edited with AI")
+LABEL_TEXT_DECLARED = _("Creator declared: contains AI-generated content")
+LABEL_TEXT_SUSPECTED = _("Suspected AI-generated content — please judge carefully")

@@ -1,0 +1,62 @@
+"""The API's one error format."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _flatten(detail: object) -> object:
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def _first_message(detail: object) -> str:
+    if isinstance(detail, dict):
+        for value in detail.values():
+            return _first_message(value)
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Every API error has one shape:
+
+    ``{"error": {"status": 400, "code": "invalid", "message": "...", "fields": {...}}}``
+    """
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(_("You do not have permission to perform this action."))
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    assert isinstance(exc, exceptions.APIException)
+    detail = exc.detail
+    body: dict[str, object] = {"status": response.status_code}
+    if isinstance(exc, exceptions.ValidationError):
+        body["code"] = "invalid"
+        body["message"] = _("Some fields are not valid.")
+        if isinstance(detail, dict):
+            fields = _flatten(detail)
+            assert isinstance(fields, dict)
+            non_field = fields.pop("non_field_errors", None)
+            if non_field:
+                body["message"] = _first_message(non_field)
+            body["fields"] = fields
+        else:
+            body["message"] = _first_message(detail)
+    else:
+        codes = exc.get_codes()
+        body["code"] = codes if isinstance(codes, str) else exc.default_code
+        body["message"] = _first_message(detail)
+    response.data = {"error": body}
+    return response

@@ -1,0 +1,29 @@
+"""The Celery app. Worker: ``celery -A portal worker``; schedule: ``celery -A portal beat``."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    result_expires=60 * 60 * 24,
+    # A task that runs away is stopped: soft limit raises inside the task, hard limit kills it.
+    task_soft_time_limit=120,
+    task_time_limit=180,
+    # Tasks that declare acks_late are acknowledged after they finish; if the worker is lost
+    # mid-task the message is redelivered instead of dropped.
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    broker_connection_retry_on_startup=True,
+    broker_transport_options={"visibility_timeout": 60 * 60},
+    timezone="UTC",
+)
+app.autodiscover_tasks()

@@ -1,0 +1,44 @@
+"""Load the demo data of the embedded default. Safe to run again: it never duplicates."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+
+# Printed at start on purpose: demo accounts exist only in the embedded default.
+DEMO_PASSWORD = "sunlight-demo-2026"  # noqa: S105
+DEMO_USERS = [
+    # (email, display name, is staff)
+    ("mei@demo.sunlight.test", "Mei Lin", False),
+    ("sam@demo.sunlight.test", "Sam Okafor", False),
+    ("staff@demo.sunlight.test", "Sunlight Staff", True),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo creators and a staff user (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args: object, **options: object) -> None:
+        for email, name, is_staff in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                email=email, defaults={"display_name": name, "is_staff": is_staff, "is_superuser": is_staff}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
+        self.stdout.write(f"  Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for email, _name, is_staff in DEMO_USERS:
+            role = (
+                "staff (admin at /admin/; sets up an authenticator app on first visit)"
+                if is_staff
+                else "creator"
+            )
+            self.stdout.write(f"    {email:<28} {role}")

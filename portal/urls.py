@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import re
+
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.i18n import JavaScriptCatalog
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from portal import views
+
+# The admin has no login page of its own: staff sign in through allauth (with MFA).
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Sunlight staff"
+admin.site.site_title = "Sunlight staff"
+
+api_v1 = [
+    path("", include("accounts.api_urls")),
+    path("", include("appeals.api_urls")),
+    path("", include("notes.api_urls")),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("guidelines/", views.guidelines, name="guidelines"),
+    path("transparency/", views.transparency, name="transparency"),
+    path("appeals/", include("appeals.urls")),
+    path("", include("accounts.urls")),
+    path("", include("notes.urls")),
+]
+
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
+
+# Public media (re-encoded derivatives only: originals live in a separate, unserved storage).
+# Behind a production web server, map MEDIA_URL to MEDIA_ROOT there and this route goes unused.
+urlpatterns += [
+    re_path(
+        rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+        serve,
+        {"document_root": settings.MEDIA_ROOT},
+        name="media",
+    )
+]

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from appeals.models import Decision
+
+pytestmark = pytest.mark.django_db
+
+
+def _decision(owner, **extra) -> Decision:
+    values = {
+        "subject_owner": owner,
+        "subject_type": Decision.SubjectType.NOTE,
+        "subject_id": uuid.uuid4(),
+        "subject_title": "Sunset over the bay",
+        "kind": Decision.Kind.LABEL_SUSPECTED,
+        "summary": "A suspected AI label was added.",
+        "facts": "Image 1 carries AUTOMATIC1111 generation parameters.",
+        "rule": "All content made with AI must be actively marked",
+        "automated_detection": True,
+        "automated_decision": True,
+    }
+    values.update(extra)
+    return Decision.objects.create(**values)
+
+
+def test_it_lists_only_decisions_about_me(client, creator, outsider, django_assert_num_queries):
+    mine = _decision(creator)
+    _decision(outsider, subject_title="Someone else's note")
+    client.force_login(creator)
+    html = client.get("/appeals/").content.decode()
+    assert "Sunset over the bay" in html
+    assert "Someone else" not in html
+    html = client.get(f"/appeals/decisions/{mine.public_id}/").content.decode()
+    assert "AUTOMATIC1111" in html
+    assert "Statement of reasons" in html
+
+
+def test_it_hides_other_creators_decisions(client, creator, outsider):
+    theirs = _decision(outsider)
+    client.force_login(creator)
+    assert client.get(f"/appeals/decisions/{theirs.public_id}/").status_code == 404
+
+
+def test_the_api_lists_my_decisions_and_404s_others(
+    creator_api, creator, outsider, django_assert_num_queries
+):
+    mine = [_decision(creator) for _ in range(3)]
+    theirs = _decision(outsider)
+    # Session token (exists + load), the user, the page: the same for 3 decisions or 300.
+    with django_assert_num_queries(4):
+        response = creator_api.get("/api/v1/decisions/")
+    assert [d["id"] for d in response.json()["results"]] == [str(d.public_id) for d in reversed(mine)]
+    assert creator_api.get(f"/api/v1/decisions/{theirs.public_id}/").status_code == 404
+    detail = creator_api.get(f"/api/v1/decisions/{mine[0].public_id}/").json()
+    assert detail["automated_decision"] is True
+    assert detail["kind_display"] == "Suspected AI label"

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD, UserFactory
+from tests.support import headless_login
+
+
+@pytest.fixture
+def creator(db):
+    return UserFactory(email="creator@example.com", display_name="Casey Creator")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="outsider@example.com", display_name="Olly Outsider")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(
+        email="staff@example.com", display_name="Stella Staff", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def creator_api(creator) -> APIClient:
+    """An API client authenticated the way the mobile app is: an X-Session-Token header."""
+    client = APIClient()
+    token = headless_login(client, creator.email, PASSWORD)
+    client.credentials(HTTP_X_SESSION_TOKEN=token)
+    return client
+
+
+@pytest.fixture
+def outsider_api(outsider) -> APIClient:
+    client = APIClient()
+    token = headless_login(client, outsider.email, PASSWORD)
+    client.credentials(HTTP_X_SESSION_TOKEN=token)
+    return client

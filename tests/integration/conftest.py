@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from portal.celery import app
+from tests.support import require
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("SUNLIGHT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_reachable() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def _database_url() -> str:
+    """The URL of the database this test run uses, so the worker reads and writes the same rows."""
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    if connection.vendor == "postgresql":
+        auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+        return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    raise RuntimeError(f"no worker URL for {connection.vendor}")
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen
+    mail_dir: Path
+    log: Path
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
+    """A real `celery -A portal worker` process on Redis, sharing this test's database."""
+    require(_redis_reachable(), f"no Redis broker reachable at {REDIS_URL}")
+    queue = f"sunlight-test-{uuid.uuid4().hex[:8]}"
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    log = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "SUNLIGHT_VAR_DIR": str(tmp_path / "var"),
+    }
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "-Q",
+                queue,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    saved = {
+        key: app.conf[key]
+        for key in ("task_always_eager", "broker_url", "result_backend", "task_default_queue")
+    }
+    app.conf.update(
+        task_always_eager=False, broker_url=REDIS_URL, result_backend=REDIS_URL, task_default_queue=queue
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while "ready" not in log.read_text():
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "worker did not start:\n" + log.read_text()
+            time.sleep(0.2)
+        yield Worker(process=process, mail_dir=mail_dir, log=log)
+    finally:
+        app.conf.update(saved)
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
