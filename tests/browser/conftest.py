@@ -19,6 +19,13 @@ def browser() -> Iterator[object]:
 
     # Playwright's sync API runs an event loop; Django must allow sync DB calls meanwhile.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launch(sync_playwright)
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _launch(sync_playwright) -> Iterator[object]:  # noqa: ANN001
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

@@ -38,6 +38,16 @@ def _database_url() -> str:
     raise RuntimeError(f"no worker URL for {connection.vendor}")
 
 
+def _reset_celery_clients() -> None:
+    """Drop the app's cached broker pools and result backend so a changed conf takes effect."""
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+    app._backend_cache = None
+    if hasattr(app._local, "backend"):
+        del app._local.backend
+
+
 @dataclass
 class Worker:
     process: subprocess.Popen
@@ -90,6 +100,7 @@ def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
     app.conf.update(
         task_always_eager=False, broker_url=REDIS_URL, result_backend=REDIS_URL, task_default_queue=queue
     )
+    _reset_celery_clients()
     try:
         deadline = time.monotonic() + 60
         while "ready" not in log.read_text():
@@ -99,6 +110,7 @@ def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
         yield Worker(process=process, mail_dir=mail_dir, log=log)
     finally:
         app.conf.update(saved)
+        _reset_celery_clients()
         process.terminate()
         try:
             process.wait(timeout=20)
