@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Notification, User
 
 
 @admin.register(User)
@@ -26,3 +26,12 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]}),
     ]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "kind", "created_at", "read_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["title", "recipient__email"]
+    readonly_fields = ["recipient", "kind", "title", "body", "url", "created_at", "read_at"]

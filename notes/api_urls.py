@@ -1,1 +1,16 @@
-urlpatterns: list = []
+from django.urls import path
+
+from notes import apis
+
+urlpatterns = [
+    path("notes/", apis.NoteListCreateApi.as_view(), name="note-list"),
+    path("notes/<uuid:note_id>/", apis.NoteDetailApi.as_view(), name="note-detail"),
+    path("notes/<uuid:note_id>/images/", apis.NoteImageUploadApi.as_view(), name="note-images"),
+    path(
+        "notes/<uuid:note_id>/images/<uuid:image_id>/", apis.NoteImageDeleteApi.as_view(), name="note-image"
+    ),
+    path("notes/<uuid:note_id>/declaration/", apis.NoteDeclarationApi.as_view(), name="note-declaration"),
+    path("notes/<uuid:note_id>/publish/", apis.NotePublishApi.as_view(), name="note-publish"),
+    path("feed/", apis.FeedApi.as_view(), name="feed"),
+    path("feed/<uuid:note_id>/", apis.PublicNoteApi.as_view(), name="feed-note"),
+]

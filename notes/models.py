@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -34,7 +35,7 @@ class Note(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes", verbose_name=_("author")
     )
     title = models.CharField(_("title"), max_length=100)
-    body = models.TextField(_("body"), blank=True, max_length=20000)
+    body = models.TextField(_("body"), blank=True, max_length=20000, validators=[MaxLengthValidator(20000)])
     # The sanitised HTML of ``body``, rendered by notes.services.note_render_body whenever body changes.
     body_html = models.TextField(editable=False, blank=True)
     topics = models.ManyToManyField(Topic, related_name="notes", blank=True, verbose_name=_("topics"))

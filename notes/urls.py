@@ -5,4 +5,17 @@ from notes import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("topics/<str:slug>/", views.topic_detail, name="topic"),
+    path("notes/new/", views.note_new, name="note-new"),
+    path("notes/<uuid:note_id>/", views.note_detail, name="note-detail"),
+    path("notes/<uuid:note_id>/edit/", views.note_edit, name="note-edit"),
+    path("notes/<uuid:note_id>/images/", views.note_images_upload, name="note-images"),
+    path(
+        "notes/<uuid:note_id>/images/<uuid:image_id>/remove/",
+        views.note_image_remove,
+        name="note-image-remove",
+    ),
+    path("notes/<uuid:note_id>/declaration/", views.note_declaration, name="note-declaration"),
+    path("notes/<uuid:note_id>/publish/", views.note_publish, name="note-publish"),
+    path("notes/<uuid:note_id>/delete/", views.note_delete, name="note-delete"),
 ]

@@ -1,12 +1,31 @@
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from notes import selectors
+from accounts.errors import DomainError
+from notes import media, selectors, services
+from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, NoteForm
+from notes.models import Note
+
+
+def _add_errors(form: forms.Form, exc: ValidationError | DomainError) -> None:
+    """Show a service's refusal on the form it came from: on the field it names, else on top."""
+    if isinstance(exc, DomainError):
+        errors = {exc.field: [exc.message]}
+    else:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, field_errors in errors.items():
+        target = field if field in form.fields else None
+        for error in field_errors:
+            form.add_error(target, error)
 
 
 @require_GET
@@ -15,8 +34,208 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "notes/home.html", {"page": page})
 
 
+@require_GET
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = selectors.topic_get(slug=slug)
+    page = Paginator(selectors.note_feed_for_topic(topic=topic), 24).get_page(request.GET.get("page"))
+    return render(request, "notes/topic.html", {"topic": topic, "page": page})
+
+
+@require_GET
+def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
+    note = selectors.note_get_public(note_id=note_id, viewer=request.user)
+    return render(request, "notes/note_detail.html", {"note": note})
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.note_list_for_author(user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "notes/dashboard.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_new(request: HttpRequest) -> HttpResponse:
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = services.note_create(
+                author=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                topics=form.cleaned_data["topics"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Draft saved. Add images and your declaration, then publish."))
+            return redirect("note-edit", note_id=note.public_id)
+    status = 400 if form.errors else 200
+    return render(request, "notes/note_new.html", {"form": form}, status=status)
+
+
+def _edit_page(
+    request: HttpRequest,
+    note: Note,
+    *,
+    note_form: NoteForm | None = None,
+    upload_form: ImageUploadForm | None = None,
+    declaration_form: DeclarationForm | None = None,
+    publish_errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    images = list(note.images.order_by("position", "id"))
+    # RelatedObjectDoesNotExist is an AttributeError: no declaration yet gives None.
+    declaration = getattr(note, "declaration", None)
+    if declaration_form is None:
+        initial: dict[str, object] = {}
+        if declaration is not None:
+            initial = {
+                "degree": declaration.degree,
+                "text_degree": declaration.text_degree,
+                "tools": ", ".join(declaration.tools),
+                "usage_note": declaration.usage_note,
+            }
+            for image in images:
+                if image.ai_degree:
+                    initial[DeclarationForm.image_field_name(image)] = image.ai_degree
+        declaration_form = DeclarationForm(initial=initial, images=images)
+    context = {
+        "note": note,
+        "images": images,
+        "declaration": declaration,
+        "note_form": note_form
+        or NoteForm(
+            initial={
+                "title": note.title,
+                "body": note.body,
+                "topics": ", ".join(t.name for t in note.topics.all()),
+            }
+        ),
+        "upload_form": upload_form or ImageUploadForm(),
+        "declaration_form": declaration_form,
+        "publish_errors": publish_errors or [],
+        "tool_suggestions": TOOL_SUGGESTIONS,
+        "max_images": services.MAX_IMAGES,
+        "history": note.declaration_changes.select_related("changed_by"),
+    }
+    return render(request, "notes/note_edit.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
+    note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    if request.method == "GET":
+        return _edit_page(request, note)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_update(
+                note=note,
+                acting_user=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                topics=form.cleaned_data["topics"],
+            )
+        except (ValidationError, DomainError) as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect("note-edit", note_id=note.public_id)
+    return _edit_page(request, note, note_form=form, status=400)
+
+
+@login_required
+@require_POST
+def note_images_upload(request: HttpRequest, note_id: str) -> HttpResponse:
+    note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    form = ImageUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _edit_page(request, note, upload_form=form, status=400)
+    added = 0
+    for upload in form.cleaned_data["images"]:
+        name = upload.name
+        try:
+            if upload.size > media.MAX_UPLOAD_BYTES:
+                raise DomainError(
+                    services.image_rejection_message(
+                        media.ImageRejected("too_large", max_mb=media.MAX_UPLOAD_BYTES // (1024 * 1024))
+                    ),
+                    field="images",
+                )
+            services.note_image_add(note=note, acting_user=request.user, data=upload.read(), filename=name)
+        except (DomainError, ValidationError) as exc:
+            message = exc.message if isinstance(exc, DomainError) else "; ".join(exc.messages)
+            form.add_error("images", f"{name}: {message}")
+        else:
+            added += 1
+    if added:
+        messages.success(request, _("%(n)s image(s) added.") % {"n": added})
+    if form.errors:
+        return _edit_page(request, note, upload_form=form, status=400)
+    return redirect("note-edit", note_id=note.public_id)
+
+
+@login_required
+@require_POST
+def note_image_remove(request: HttpRequest, note_id: str, image_id: str) -> HttpResponse:
+    note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    try:
+        services.note_image_remove(note=note, acting_user=request.user, image_id=image_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Image removed."))
+    return redirect("note-edit", note_id=note.public_id)
+
+
+@login_required
+@require_POST
+def note_declaration(request: HttpRequest, note_id: str) -> HttpResponse:
+    note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    images = list(note.images.order_by("position", "id"))
+    form = DeclarationForm(request.POST, images=images)
+    if form.is_valid():
+        try:
+            services.note_declare(
+                note=note,
+                acting_user=request.user,
+                declaration=services.DeclarationInput(
+                    degree=form.cleaned_data["degree"],
+                    text_degree=form.cleaned_data.get("text_degree") or None,
+                    image_degrees=form.collect_image_degrees(),
+                    tools=tuple(form.cleaned_data["tools"]),
+                    usage_note=form.cleaned_data["usage_note"],
+                ),
+            )
+        except (ValidationError, DomainError) as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your declaration was saved."))
+            return redirect("note-edit", note_id=note.public_id)
+    return _edit_page(request, note, declaration_form=form, status=400)
+
+
+@login_required
+@require_POST
+def note_publish(request: HttpRequest, note_id: str) -> HttpResponse:
+    note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    try:
+        services.note_publish(note=note, acting_user=request.user)
+    except DomainError as exc:
+        return _edit_page(request, note, publish_errors=[exc.message], status=400)
+    except ValidationError as exc:
+        return _edit_page(request, note, publish_errors=exc.messages, status=400)
+    messages.success(request, _("Your note is published."))
+    return redirect("note-detail", note_id=note.public_id)
+
+
+@login_required
+@require_POST
+def note_delete(request: HttpRequest, note_id: str) -> HttpResponse:
+    note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    services.note_delete(note=note, acting_user=request.user)
+    messages.success(request, _("The note was deleted."))
+    return redirect("dashboard")

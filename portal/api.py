@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from accounts.errors import DomainError
 
 
 def _flatten(detail: object) -> object:
@@ -32,6 +35,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 
     ``{"error": {"status": 400, "code": "invalid", "message": "...", "fields": {...}}}``
     """
+    if isinstance(exc, DomainError):
+        body: dict[str, object] = {"status": exc.status, "code": exc.code, "message": exc.message}
+        if exc.field:
+            body["fields"] = {exc.field: [exc.message]}
+        return Response({"error": body}, status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):

@@ -19,10 +19,11 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo creators and a staff user (idempotent)."
+    help = "Create the demo creators, their notes and a staff user (idempotent)."
 
     @transaction.atomic
     def handle(self, *args: object, **options: object) -> None:
+        users = []
         for email, name, is_staff in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 email=email, defaults={"display_name": name, "is_staff": is_staff, "is_superuser": is_staff}
@@ -33,7 +34,11 @@ class Command(BaseCommand):
             EmailAddress.objects.update_or_create(
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
-        self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
+            users.append((user, is_staff))
+        from notes.demo import demo_notes_create
+
+        created = demo_notes_create(authors=[user for user, is_staff in users if not is_staff])
+        self.stdout.write(self.style.SUCCESS(f"Demo data is loaded ({created} demo notes created now)."))
         self.stdout.write(f"  Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, _name, is_staff in DEMO_USERS:
             role = (

@@ -1,0 +1,291 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts.errors import DomainError
+from notes import media, selectors, services
+from notes.models import Degree, Label, Note, NoteImage
+
+
+class LabelSerializer(serializers.Serializer):
+    tier = serializers.ChoiceField(choices=Label.Tier.choices)
+    kind = serializers.ChoiceField(choices=Label.Kind.choices)
+    source = serializers.ChoiceField(choices=Label.Source.choices)
+    text = serializers.CharField(help_text="The label wording in the request's language.")
+    source_display = serializers.CharField(source="get_source_display")
+    evidence = serializers.JSONField(
+        help_text="What the label rests on: the declaration's parts, or the signals."
+    )
+    decision_id = serializers.IntegerField(allow_null=True)
+
+
+class ImageSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    position = serializers.IntegerField()
+    display_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    alt_text = serializers.CharField()
+    ai_degree = serializers.ChoiceField(choices=Degree.choices, allow_null=True)
+
+    def get_display_url(self, image: NoteImage) -> str:
+        return self.context["request"].build_absolute_uri(image.display.url)
+
+    def get_thumbnail_url(self, image: NoteImage) -> str:
+        return self.context["request"].build_absolute_uri(image.thumbnail.url)
+
+
+class OwnImageSerializer(ImageSerializer):
+    original_name = serializers.CharField()
+    original_format = serializers.CharField()
+    original_size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+
+
+class DeclarationSerializer(serializers.Serializer):
+    degree = serializers.ChoiceField(choices=Degree.choices)
+    text_degree = serializers.ChoiceField(choices=Degree.choices)
+    tools = serializers.ListField(child=serializers.CharField())
+    usage_note = serializers.CharField()
+    declared_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class DeclarationChangeSerializer(serializers.Serializer):
+    changed_at = serializers.DateTimeField()
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField()
+
+
+class AuthorSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField(source="public_name")
+
+
+class PublicNoteSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    title = serializers.CharField()
+    body_html = serializers.CharField(help_text="Sanitised HTML rendered from the Markdown body.")
+    author = AuthorSerializer()
+    topics = serializers.SerializerMethodField()
+    images = ImageSerializer(many=True)
+    labels = LabelSerializer(many=True)
+    published_at = serializers.DateTimeField()
+
+    def get_topics(self, note: Note) -> list[str]:
+        return [topic.name for topic in note.topics.all()]
+
+
+class OwnNoteSerializer(PublicNoteSerializer):
+    body = serializers.CharField()
+    state = serializers.ChoiceField(choices=Note.State.choices)
+    images = OwnImageSerializer(many=True)
+    declaration = serializers.SerializerMethodField()
+    declaration_history = DeclarationChangeSerializer(many=True, source="declaration_changes.all")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    published_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema(responses=DeclarationSerializer(allow_null=True))
+    def get_declaration(self, note: Note) -> dict | None:
+        declaration = getattr(note, "declaration", None)
+        return DeclarationSerializer(declaration).data if declaration is not None else None
+
+
+def _own_note(request: Request, note_id: object) -> Note:
+    note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    return (
+        selectors.note_list_for_author(user=request.user)
+        .prefetch_related("declaration_changes")
+        .get(pk=note.pk)
+    )
+
+
+def _own_note_response(request: Request, note_id: object, code: int = status.HTTP_200_OK) -> Response:
+    return Response(
+        OwnNoteSerializer(_own_note(request, note_id), context={"request": request}).data, status=code
+    )
+
+
+class NoteInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=100)
+    body = serializers.CharField(max_length=20000, allow_blank=True, required=False, default="")
+    topics = serializers.ListField(child=serializers.CharField(max_length=40), max_length=10, required=False)
+
+
+class NoteListCreateApi(ListAPIView):
+    """The creator's own notes (drafts and published), newest change first; create a draft."""
+
+    serializer_class = OwnNoteSerializer
+    queryset = Note.objects.none()  # for the schema; requests use get_queryset
+
+    class Pagination(CursorPagination):
+        ordering = ("-updated_at", "-id")
+        page_size = 20
+
+    pagination_class = Pagination
+
+    def get_queryset(self):  # noqa: ANN201
+        return selectors.note_list_for_author(user=self.request.user).prefetch_related("declaration_changes")
+
+    @extend_schema(request=NoteInputSerializer, responses={201: OwnNoteSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = NoteInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = services.note_create(author=request.user, **serializer.validated_data)
+        return _own_note_response(request, note.public_id, status.HTTP_201_CREATED)
+
+
+class NoteUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=100, required=False)
+    body = serializers.CharField(max_length=20000, allow_blank=True, required=False)
+    topics = serializers.ListField(child=serializers.CharField(max_length=40), max_length=10, required=False)
+
+
+class NoteDetailApi(APIView):
+    @extend_schema(responses=OwnNoteSerializer)
+    def get(self, request: Request, note_id: str) -> Response:
+        return _own_note_response(request, note_id)
+
+    @extend_schema(request=NoteUpdateSerializer, responses=OwnNoteSerializer)
+    def patch(self, request: Request, note_id: str) -> Response:
+        note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+        serializer = NoteUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.note_update(note=note, acting_user=request.user, **serializer.validated_data)
+        return _own_note_response(request, note_id)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, note_id: str) -> Response:
+        note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+        services.note_delete(note=note, acting_user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ImageUploadSerializer(serializers.Serializer):
+    image = serializers.FileField(help_text="JPEG, PNG or WebP, at most 20 MB and 60 megapixels.")
+    alt_text = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+
+
+class NoteImageUploadApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "uploads"
+
+    @extend_schema(request=ImageUploadSerializer, responses={201: OwnNoteSerializer})
+    def post(self, request: Request, note_id: str) -> Response:
+        note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+        serializer = ImageUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["image"]
+        if upload.size > media.MAX_UPLOAD_BYTES:
+            raise DomainError(
+                services.image_rejection_message(
+                    media.ImageRejected("too_large", max_mb=media.MAX_UPLOAD_BYTES // (1024 * 1024))
+                ),
+                code="image_too_large",
+                field="image",
+                status=413,
+            )
+        services.note_image_add(
+            note=note,
+            acting_user=request.user,
+            data=upload.read(),
+            filename=upload.name,
+            alt_text=serializer.validated_data["alt_text"],
+        )
+        return _own_note_response(request, note_id, status.HTTP_201_CREATED)
+
+
+class NoteImageDeleteApi(APIView):
+    @extend_schema(responses=OwnNoteSerializer)
+    def delete(self, request: Request, note_id: str, image_id: str) -> Response:
+        note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+        if not note.images.filter(public_id=image_id).exists():
+            raise DomainError(_("That image is not part of this note."), code="not_found", status=404)
+        services.note_image_remove(note=note, acting_user=request.user, image_id=image_id)
+        return _own_note_response(request, note_id)
+
+
+class DeclarationInputSerializer(serializers.Serializer):
+    degree = serializers.ChoiceField(
+        choices=Degree.choices, help_text="Overall: the most AI use in any part."
+    )
+    text_degree = serializers.ChoiceField(
+        choices=Degree.choices, required=False, help_text="Required unless degree is none."
+    )
+    images = serializers.DictField(
+        child=serializers.ChoiceField(choices=Degree.choices),
+        required=False,
+        help_text="Image id → degree, for every image of the note. Required unless degree is none.",
+    )
+    tools = serializers.ListField(child=serializers.CharField(max_length=60), max_length=10, required=False)
+    usage_note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class NoteDeclarationApi(APIView):
+    @extend_schema(request=DeclarationInputSerializer, responses=OwnNoteSerializer)
+    def put(self, request: Request, note_id: str) -> Response:
+        note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+        serializer = DeclarationInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.note_declare(
+            note=note,
+            acting_user=request.user,
+            declaration=services.DeclarationInput(
+                degree=data["degree"],
+                text_degree=data.get("text_degree"),
+                image_degrees=data.get("images"),
+                tools=tuple(data.get("tools", ())),
+                usage_note=data["usage_note"],
+            ),
+        )
+        return _own_note_response(request, note_id)
+
+
+class NotePublishApi(APIView):
+    @extend_schema(request=None, responses=OwnNoteSerializer)
+    def post(self, request: Request, note_id: str) -> Response:
+        note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+        services.note_publish(note=note, acting_user=request.user)
+        return _own_note_response(request, note_id)
+
+
+class FeedApi(ListAPIView):
+    """The public feed: published notes, newest first, with their labels. No login needed."""
+
+    permission_classes = [AllowAny]
+    serializer_class = PublicNoteSerializer
+    queryset = Note.objects.none()  # for the schema; requests use get_queryset
+
+    class Pagination(CursorPagination):
+        ordering = ("-published_at", "-id")
+        page_size = 20
+        page_size_query_param = "page_size"
+        max_page_size = 50
+
+    pagination_class = Pagination
+
+    def get_queryset(self):  # noqa: ANN201
+        return selectors.note_feed()
+
+
+class PublicNoteApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=PublicNoteSerializer)
+    def get(self, request: Request, note_id: str) -> Response:
+        note = selectors.note_get_public(note_id=note_id)
+        return Response(PublicNoteSerializer(note, context={"request": request}).data)

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from notes.models import Label, Note
+from tests.images import jpeg_bytes, png_bytes
+from tests.notes.conftest import declare, make_draft, make_published
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_walks_a_creator_from_new_note_to_published(client, creator):
+    client.force_login(creator)
+    response = client.post(
+        "/notes/new/", {"title": "Harbour at dusk", "body": "Shot on film.", "topics": "photo, 港口"}
+    )
+    note = Note.objects.get(title="Harbour at dusk")
+    assert response["Location"] == f"/notes/{note.public_id}/edit/"
+    assert sorted(t.name for t in note.topics.all()) == ["photo", "港口"]
+
+    files = [
+        SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg"),
+        SimpleUploadedFile("b.png", png_bytes(), content_type="image/png"),
+    ]
+    response = client.post(f"/notes/{note.public_id}/images/", {"images": files})
+    assert response.status_code == 302
+    images = list(note.images.order_by("position"))
+    assert [i.original_name for i in images] == ["a.jpg", "b.png"]
+
+    # Publishing before declaring is refused, with the reason on the page.
+    response = client.post(f"/notes/{note.public_id}/publish/")
+    assert response.status_code == 400
+    assert "Say whether AI took part before publishing" in response.content.decode()
+
+    response = client.post(
+        f"/notes/{note.public_id}/declaration/",
+        {
+            "degree": "generated",
+            "text_degree": "none",
+            f"image_{images[0].public_id.hex}": "generated",
+            f"image_{images[1].public_id.hex}": "none",
+            "tools": "Midjourney, Photoshop",
+            "usage_note": "The sky in image 1 is generated.",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(f"/notes/{note.public_id}/publish/")
+    assert response["Location"] == f"/notes/{note.public_id}/"
+    note.refresh_from_db()
+    assert note.state == "published"
+
+    client.logout()
+    html = client.get(f"/notes/{note.public_id}/").content.decode()
+    assert "Creator declared: contains AI-generated content" in html
+    assert "Midjourney, Photoshop" in html  # the "why this label" explanation
+    html = client.get(f"/notes/{note.public_id}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "作者声明：笔记含AI合成内容" in html
+
+
+def test_the_declaration_form_is_never_preselected(client, draft):
+    client.force_login(draft.author)
+    html = client.get(f"/notes/{draft.public_id}/edit/").content.decode()
+    assert 'name="degree"' in html
+    assert "checked" not in html
+
+
+def test_it_explains_bad_uploads_and_keeps_the_good_ones(client, draft):
+    client.force_login(draft.author)
+    files = [
+        SimpleUploadedFile("good.jpg", jpeg_bytes(), content_type="image/jpeg"),
+        SimpleUploadedFile("evil.jpg", b"MZ not really a jpeg", content_type="image/jpeg"),
+    ]
+    response = client.post(f"/notes/{draft.public_id}/images/", {"images": files})
+    assert response.status_code == 400
+    assert "evil.jpg: The file is not an image we can read." in response.content.decode()
+    assert draft.images.count() == 3
+
+
+def test_it_explains_bad_uploads_in_chinese(client, draft):
+    client.force_login(draft.author)
+    bad = SimpleUploadedFile("evil.jpg", b"MZ not really a jpeg", content_type="image/jpeg")
+    response = client.post(
+        f"/notes/{draft.public_id}/images/", {"images": [bad]}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert "无法读取" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/notes/{id}/edit/",
+        "/notes/{id}/images/",
+        "/notes/{id}/declaration/",
+        "/notes/{id}/publish/",
+        "/notes/{id}/delete/",
+    ],
+)
+def test_other_creators_get_404(client, draft, outsider, path):
+    client.force_login(outsider)
+    url = path.format(id=draft.public_id)
+    response = (
+        client.get(url) if path.endswith("edit/") else client.post(url, {"title": "hijack", "degree": "none"})
+    )
+    assert response.status_code == 404
+    draft.refresh_from_db()
+    assert draft.state == "draft" and draft.title == "Morning at the lake"
+
+
+def test_drafts_are_private(client, draft, outsider):
+    assert client.get(f"/notes/{draft.public_id}/").status_code == 404
+    client.force_login(outsider)
+    assert client.get(f"/notes/{draft.public_id}/").status_code == 404
+    client.force_login(draft.author)
+    assert client.get(f"/notes/{draft.public_id}/").status_code == 200
+
+
+def test_deleted_notes_leave_public_pages(client, creator):
+    note = make_published(creator)
+    client.force_login(creator)
+    client.post(f"/notes/{note.public_id}/delete/")
+    client.logout()
+    assert client.get(f"/notes/{note.public_id}/").status_code == 404
+    assert note.title not in client.get("/").content.decode()
+
+
+def test_topic_pages_list_published_notes(client, creator):
+    make_published(creator, title="Lake one")
+    make_draft(creator, title="Secret draft")
+    html = client.get("/topics/travel/").content.decode()
+    assert "Lake one" in html and "Secret draft" not in html
+    assert client.get("/topics/no-such-topic/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_feed_runs_a_fixed_number_of_queries(client, creator, count, django_assert_num_queries):
+    for n in range(count):
+        make_published(creator, title=f"Note {n}")
+    # count + notes + labels + images + topics
+    with django_assert_num_queries(5):
+        response = client.get("/")
+    assert response.content.decode().count('class="note-card"') == count
+
+
+@pytest.mark.parametrize("images", [1, 5])
+def test_a_note_page_runs_a_fixed_number_of_queries(client, creator, images, django_assert_num_queries):
+    note = make_published(creator, images=images)
+    # note (+author, declaration) + labels + images + topics + declaration history
+    with django_assert_num_queries(5):
+        response = client.get(f"/notes/{note.public_id}/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_dashboard_runs_a_fixed_number_of_queries(client, creator, count, django_assert_num_queries):
+    for n in range(count):
+        declare(make_draft(creator, title=f"Draft {n}"))
+    client.force_login(creator)
+    # session + user + unread badge + count + notes + labels + images + topics
+    with django_assert_num_queries(8):
+        response = client.get("/dashboard/")
+    assert response.content.decode().count("<tr>") == count + 1
+    assert Label.objects.count() == count
