@@ -13,6 +13,12 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
+  // Destructive forms ask first (data-confirm holds the translated question).
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
   // Switch language as soon as a language is chosen; the button stays for no-JS users.
   const switcher = document.querySelector(".language-switcher");
   if (switcher) {

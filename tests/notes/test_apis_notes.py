@@ -159,3 +159,13 @@ def test_my_notes_api_runs_a_fixed_number_of_queries(creator_api, creator, count
     with django_assert_num_queries(8):
         response = creator_api.get("/api/v1/notes/")
     assert len(response.json()["results"]) == count
+
+
+def test_it_refuses_an_oversized_upload_before_reading_it(creator_api, creator):
+    note = make_draft(creator, images=1)
+    big = b"\xff\xd8\xff\xe0" + b"\x00" * (20 * 1024 * 1024)
+    response = _upload(creator_api, str(note.public_id), big)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "image_too_large"
+    assert "20 MB" in response.json()["error"]["message"]
+    assert note.images.count() == 1
