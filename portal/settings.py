@@ -347,3 +347,10 @@ LOGGING = {
 }
 
 SUNLIGHT_SITE_NAME = "Sunlight"
+
+# --- Provenance -----------------------------------------------------------------
+# Extra C2PA trust anchors (PEM files) on top of the shipped C2PA Trust List and the
+# interim Content Credentials list. Tests add the C2PA *test* root here; production never should.
+PROVENANCE_EXTRA_TRUST_ANCHORS = env_list("PROVENANCE_EXTRA_TRUST_ANCHORS")
+# The platform's code in the GB 45438 implicit label it writes as ContentPropagator.
+SUNLIGHT_PROPAGATOR_CODE = os.environ.get("SUNLIGHT_PROPAGATOR_CODE", "SUNLIGHT-PLATFORM")

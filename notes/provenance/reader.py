@@ -1,0 +1,188 @@
+"""Bytes in, signals out. No Django here: this module is used by the pipeline, the
+``scan_provenance`` command and the benchmark alike.
+
+Metadata is read without decoding pixels (Pillow opens images lazily); only the
+alpha-channel "stealth" form needs pixels, and that read is bounded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import warnings
+
+from PIL import Image, UnidentifiedImageError
+
+from notes.provenance import c2pa_reader, dst, generators, xmp
+from notes.provenance.classify import classify
+from notes.provenance.signals import (
+    AIGC,
+    CONFIRMED,
+    CONTAINER,
+    GENERATED,
+    IPTC_DST,
+    NONE,
+    SUSPECTED,
+    ScanResult,
+    Signal,
+    clip,
+)
+
+MAX_SCAN_BYTES = 256 * 1024 * 1024
+MIME_BY_FORMAT = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+def sniff(data: bytes) -> str | None:
+    if data[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+def _unreadable(location: str, reason: str) -> Signal:
+    return Signal(kind=CONTAINER, location=location, value=reason, readable=False, details={"error": reason})
+
+
+def _aigc(raw: str) -> Signal:
+    parsed = None
+    with contextlib.suppress(ValueError):
+        parsed = json.loads(raw)
+    if not isinstance(parsed, dict) or "Label" not in parsed:
+        return Signal(
+            kind=AIGC,
+            location="xmp:TC260:AIGC",
+            value=clip(raw),
+            readable=False,
+            details={"error": "malformed AIGC JSON"},
+        )
+    label = str(parsed.get("Label")).strip()
+    tier = {"1": CONFIRMED, "2": SUSPECTED, "3": SUSPECTED}.get(label, NONE)
+    details = {
+        "label": label,
+        "producer": clip(str(parsed.get("ContentProducer", "")), 100),
+        "produce_id": clip(str(parsed.get("ProduceID", "")), 100),
+        "propagator": clip(str(parsed.get("ContentPropagator", "")), 100),
+        "propagate_id": clip(str(parsed.get("PropagateID", "")), 100),
+    }
+    return Signal(
+        kind=AIGC,
+        location="xmp:TC260:AIGC",
+        value=clip(raw),
+        ai=GENERATED if tier != NONE else None,
+        tier=tier,
+        details=details,
+    )
+
+
+def _xmp_signals(packet: bytes | str) -> tuple[list[Signal], dict[str, list[str]]]:
+    try:
+        values = xmp.parse(packet)
+    except xmp.XmpUnreadable as exc:
+        return [_unreadable("xmp", clip(str(exc), 200))], {}
+    signals: list[Signal] = []
+    for raw in values.get("Iptc4xmpExt:DigitalSourceType"):
+        ai = dst.ai_of(raw)
+        signals.append(
+            Signal(
+                kind=IPTC_DST,
+                location="xmp:Iptc4xmpExt:DigitalSourceType",
+                value=clip(raw),
+                ai=ai,
+                tier=CONFIRMED if ai else NONE,
+                details={"code": dst.code_of(raw)},
+            )
+        )
+    signals += [_aigc(raw) for raw in values.get("TC260:AIGC")]
+    hint_fields = {
+        f"xmp:{name.split(':', 1)[1]}": values.get(name)
+        for name in ("xmp:CreatorTool", "photoshop:Credit", "dc:description")
+        if values.get(name)
+    }
+    return signals, hint_fields
+
+
+def _user_comment(raw: bytes | str) -> str:
+    if isinstance(raw, str):
+        return raw
+    head, body = raw[:8], raw[8:]
+    if head.startswith(b"UNICODE"):
+        # UTF-16 in the byte order of the file; a zero first byte means big-endian text.
+        return body.decode("utf-16-be" if body[:1] == b"\x00" else "utf-16-le", "replace")
+    if head.startswith(b"ASCII"):
+        return body.decode("ascii", "replace")
+    return raw.decode("utf-8", "replace")
+
+
+def _image_signals(data: bytes) -> list[Signal]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            image = Image.open(io.BytesIO(data))
+            info = dict(image.info)
+            exif = image.getexif()
+    except Image.DecompressionBombError:
+        return [_unreadable("container", "image dimensions too large to inspect pixels")]
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        return [_unreadable("container", clip(f"{exc.__class__.__name__}: {exc}", 200))]
+
+    signals: list[Signal] = []
+    hint_fields: dict[str, list[str]] = {}
+    packet = info.get("xmp") or info.get("XML:com.adobe.xmp")
+    if packet:
+        xmp_signals, hint_fields = _xmp_signals(packet)
+        signals += xmp_signals
+    text_chunks = {k: v for k, v in info.items() if isinstance(v, str) and k != "XML:com.adobe.xmp"}
+    signals += generators.from_text_chunks(text_chunks)
+    try:
+        for tag, name in (
+            (0x0131, "exif:Software"),
+            (0x010E, "exif:ImageDescription"),
+            (0x013B, "exif:Artist"),
+        ):
+            value = exif.get(tag)
+            if isinstance(value, str) and value.strip():
+                hint_fields.setdefault(name, []).append(value)
+        comment = exif.get_ifd(0x8769).get(0x9286)
+        if comment:
+            signals += generators.from_user_comment(_user_comment(comment))
+    except (OSError, ValueError, SyntaxError, KeyError, TypeError):
+        signals.append(_unreadable("exif", "malformed EXIF"))
+    for key in ("Software", "Description", "Title", "Comment"):
+        if key in text_chunks:
+            hint_fields.setdefault(f"png:{key}", []).append(text_chunks[key])
+    if not any(s.kind == "generator" for s in signals):
+        signals += generators.name_hints(hint_fields)
+        try:
+            signals += generators.stealth(image)
+        except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
+            signals.append(_unreadable("alpha", "pixels could not be read"))
+    image.close()
+    return signals
+
+
+def scan(data: bytes, *, trust: c2pa_reader.TrustConfig | None = None) -> ScanResult:
+    """Read every provenance signal in ``data`` (the original upload, byte for byte)."""
+    if not data:
+        return classify([_unreadable("container", "empty file")])
+    if len(data) > MAX_SCAN_BYTES:
+        return classify([_unreadable("container", "file too large to scan")])
+    fmt = sniff(data)
+    if fmt is None:
+        return classify([_unreadable("container", "not a JPEG, PNG or WebP image")])
+    signals = c2pa_reader.read(data, MIME_BY_FORMAT[fmt], trust or default_trust())
+    signals += _image_signals(data)
+    return classify(signals)
+
+
+_DEFAULT_TRUST: c2pa_reader.TrustConfig | None = None
+
+
+def default_trust() -> c2pa_reader.TrustConfig:
+    global _DEFAULT_TRUST
+    if _DEFAULT_TRUST is None:
+        _DEFAULT_TRUST = c2pa_reader.TrustConfig.shipped()
+    return _DEFAULT_TRUST
