@@ -3,6 +3,7 @@
 
     python3 dev.py serve      # install, migrate, load demo data, run on http://127.0.0.1:8000
     python3 dev.py test       # install and run the whole test suite (extra args go to pytest)
+    python3 dev.py bench      # the provenance benchmark (our reader vs exiftool)
     python3 dev.py lock       # re-pin requirements.lock from pyproject.toml
 
 The virtual environment lives in .venv and is (re)installed whenever requirements.lock changes.
@@ -64,6 +65,11 @@ def test(args: list[str]) -> None:
     os.execv(str(PYTHON), [str(PYTHON), "-m", "pytest", *args])  # noqa: S606
 
 
+def bench(args: list[str]) -> None:
+    ensure_venv()
+    os.execv(str(PYTHON), [str(PYTHON), str(ROOT / "benchmarks" / "provenance" / "run.py"), *args])  # noqa: S606
+
+
 def lock(args: list[str]) -> None:
     import tomllib
 
@@ -89,7 +95,7 @@ def lock(args: list[str]) -> None:
     shutil.rmtree(lock_venv)
 
 
-COMMANDS = {"serve": serve, "test": test, "lock": lock}
+COMMANDS = {"serve": serve, "test": test, "bench": bench, "lock": lock}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

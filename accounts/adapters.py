@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 
 from accounts import services
 
@@ -15,6 +16,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user, form, commit: bool = True):  # noqa: ANN001
         user = super().save_user(request, user, form, commit=False)
         user.display_name = (form.cleaned_data.get("display_name") or "").strip()
+        # Mail and notifications follow the language the creator signed up in.
+        user.language = translation.get_language() or settings.LANGUAGE_CODE
         if commit:
             user.save()
         return user

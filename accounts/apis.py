@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -16,11 +17,13 @@ class MeApi(APIView):
         public_id = serializers.UUIDField()
         email = serializers.EmailField()
         display_name = serializers.CharField()
+        language = serializers.CharField()
         is_staff = serializers.BooleanField()
         date_joined = serializers.DateTimeField()
 
     class InputSerializer(serializers.Serializer):
-        display_name = serializers.CharField(max_length=60, allow_blank=True)
+        display_name = serializers.CharField(max_length=60, allow_blank=True, required=False)
+        language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
     @extend_schema(responses=OutputSerializer, operation_id="me_retrieve")
     def get(self, request: Request) -> Response:
@@ -30,8 +33,11 @@ class MeApi(APIView):
     def patch(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         services.user_update_profile(
-            user=request.user, display_name=serializer.validated_data["display_name"]
+            user=request.user,
+            display_name=data.get("display_name", request.user.display_name),
+            language=data.get("language"),
         )
         return Response(self.OutputSerializer(request.user).data)
 

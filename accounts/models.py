@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -38,6 +39,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("email address"), max_length=254, unique=True)
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    # The language of notifications and emails (pages follow the browser or the switcher).
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
     is_staff = models.BooleanField(
         _("staff status"), default=False, help_text=_("Staff can sign in to the admin site (with MFA).")
     )

@@ -93,7 +93,43 @@ def notification_mark_read(*, user, notification_ids: list[int] | None = None) -
     return unread.update(read_at=timezone.now())
 
 
-def user_update_profile(*, user, display_name: str) -> None:  # noqa: ANN001
+def user_update_profile(*, user, display_name: str, language: str | None = None) -> None:  # noqa: ANN001
     user.display_name = display_name.strip()
+    fields = ["display_name"]
+    if language is not None:
+        user.language = language
+        fields.append("language")
     user.full_clean(validate_unique=False, exclude=["password"])
-    user.save(update_fields=["display_name"])
+    user.save(update_fields=fields)
+
+
+def user_notify(*, user, kind: str, template: str, context: dict, url: str = "") -> None:  # noqa: ANN001
+    """Tell a user something in-app and by email, in their language.
+
+    ``template`` names ``<template>_subject.txt``, ``<template>_message.txt`` and
+    ``<template>_message.html``; the subject is the notification's title and the text
+    message its body.
+    """
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        full_context = {
+            **context,
+            "user": user,
+            "url": url,
+            "absolute_url": settings.SUNLIGHT_BASE_URL.rstrip("/") + url if url else "",
+            "site_name": settings.SUNLIGHT_SITE_NAME,
+        }
+        subject = " ".join(render_to_string(f"{template}_subject.txt", full_context).split())
+        text = render_to_string(f"{template}_message.txt", full_context).strip()
+        html = render_to_string(f"{template}_message.html", full_context)
+    notification_create(recipient=user, kind=kind, title=subject, body=text, url=url)
+    message = EmailMultiAlternatives(
+        subject=f"[{settings.SUNLIGHT_SITE_NAME}] {subject}",
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+    )
+    message.attach_alternative(html, "text/html")
+    email_enqueue(message=message)

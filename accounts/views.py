@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,14 +16,24 @@ from accounts import selectors, services
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=60, required=False)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of notifications and emails"), choices=settings.LANGUAGES
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, initial={"display_name": request.user.display_name})
+    form = ProfileForm(
+        request.POST or None,
+        initial={"display_name": request.user.display_name, "language": request.user.language},
+    )
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(user=request.user, display_name=form.cleaned_data["display_name"])
+        services.user_update_profile(
+            user=request.user,
+            display_name=form.cleaned_data["display_name"],
+            language=form.cleaned_data["language"],
+        )
         messages.success(request, _("Your profile was saved."))
         return redirect("account")
     return render(request, "accounts/account.html", {"form": form})

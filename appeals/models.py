@@ -63,6 +63,9 @@ class Decision(models.Model):
     created_at = models.DateTimeField(_("made at"), default=timezone.now)
     ends_at = models.DateTimeField(_("in force until"), null=True, blank=True)
     reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
+    # Automated decisions name what they rest on, so a retried task finds the decision it made.
+    # Null (not "") for decisions without one, so the unique constraint ignores them.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, editable=False)  # noqa: DJ001
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -75,6 +78,8 @@ class Decision(models.Model):
             models.Index(fields=["subject_type", "subject_id", "state"], name="appeals_decision_subject_idx"),
         ]
         constraints = [
+            # One decision per automated finding: re-running detection never decides twice.
+            models.UniqueConstraint(fields=["dedupe_key"], name="appeals_decision_dedupe_unique"),
             # A reversed decision always says when; one in force never does.
             models.CheckConstraint(
                 condition=Q(state="reversed", reversed_at__isnull=False) | ~Q(state="reversed"),

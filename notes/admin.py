@@ -6,7 +6,16 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from notes.models import Declaration, DeclarationChange, Label, Note, NoteImage, Topic
+from notes.models import (
+    Declaration,
+    DeclarationChange,
+    ImageScan,
+    Label,
+    Note,
+    NoteImage,
+    ProvenanceSignal,
+    Topic,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -44,10 +53,17 @@ class NoteImageInline(ReadOnlyInline):
         "original_size",
         "width",
         "height",
-        "sha256",
         "ai_degree",
+        "scan_result",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("provenance"))
+    def scan_result(self, image: NoteImage) -> str:
+        scan = getattr(image, "scan", None)
+        if scan is None:
+            return "—"
+        return f"{scan.get_status_display()}: {scan.tier or '—'} {scan.kind}".strip()
 
     @admin.display(description=_("preview"))
     def preview(self, image: NoteImage) -> str:
@@ -125,3 +141,28 @@ class NoteAdmin(admin.ModelAdmin):
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
+
+
+@admin.register(ProvenanceSignal)
+class ProvenanceSignalAdmin(admin.ModelAdmin):
+    """Evidence found in uploads: read-only, written by the scan task only."""
+
+    list_display = ["image", "kind", "location", "tier", "ai", "readable"]
+    list_filter = ["kind", "tier", "readable"]
+    list_select_related = ["image", "image__note"]
+    search_fields = ["image__note__title", "image__note__public_id", "value"]
+    readonly_fields = ["image", "kind", "location", "value", "ai", "tier", "readable", "details"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ImageScan)
+class ImageScanAdmin(admin.ModelAdmin):
+    list_display = ["image", "status", "tier", "kind", "scanned_at"]
+    list_filter = ["status", "tier"]
+    list_select_related = ["image"]
+    readonly_fields = ["image", "status", "tier", "kind", "sha256", "scanned_at", "error"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 
 from accounts.errors import DomainError
 from notes import media, selectors, services
-from notes.models import Degree, Label, Note, NoteImage
+from notes.evidence_text import describe, label_explanation
+from notes.models import Degree, ImageScan, Label, Note, NoteImage, ProvenanceSignal
 
 
 class LabelSerializer(serializers.Serializer):
@@ -26,7 +27,16 @@ class LabelSerializer(serializers.Serializer):
     evidence = serializers.JSONField(
         help_text="What the label rests on: the declaration's parts, or the signals."
     )
-    decision_id = serializers.IntegerField(allow_null=True)
+    explanation = serializers.SerializerMethodField(
+        help_text="“Why this label?” in plain words, in your language."
+    )
+    decision = serializers.SerializerMethodField(help_text="The decision behind a platform label (its id).")
+
+    def get_explanation(self, label: Label) -> list[str]:
+        return label_explanation(label)
+
+    def get_decision(self, label: Label) -> str | None:
+        return (label.evidence or {}).get("decision") if label.decision_id else None
 
 
 class ImageSerializer(serializers.Serializer):
@@ -46,11 +56,36 @@ class ImageSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(image.thumbnail.url)
 
 
+class SignalSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="c2pa, iptc_dst, aigc, generator, generator_hint or container")
+    location = serializers.CharField(help_text="Where in the file it was found.")
+    value = serializers.CharField(help_text="The raw value (clipped).")
+    ai = serializers.CharField(help_text="generated, edited, or empty: what the signal says on its own.")
+    tier = serializers.CharField(
+        help_text="The weight the precedence table gives it: confirmed, suspected or none."
+    )
+    readable = serializers.BooleanField()
+    details = serializers.JSONField()
+    description = serializers.SerializerMethodField(help_text="The signal in plain words, in your language.")
+
+    def get_description(self, signal: ProvenanceSignal) -> str:
+        return describe(signal, signal.image.position + 1)
+
+
+class ScanSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ImageScan.Status.choices)
+    tier = serializers.CharField(help_text="confirmed, suspected or none once scanned.")
+    kind = serializers.CharField(help_text="generated or edited where the evidence tells.")
+    scanned_at = serializers.DateTimeField(allow_null=True)
+
+
 class OwnImageSerializer(ImageSerializer):
     original_name = serializers.CharField()
     original_format = serializers.CharField()
     original_size = serializers.IntegerField()
     sha256 = serializers.CharField()
+    scan = ScanSerializer(allow_null=True, help_text="What the platform found in the original file.")
+    signals = SignalSerializer(many=True, source="signals.all")
 
 
 class DeclarationSerializer(serializers.Serializer):
@@ -93,6 +128,9 @@ class OwnNoteSerializer(PublicNoteSerializer):
     images = OwnImageSerializer(many=True)
     declaration = serializers.SerializerMethodField()
     declaration_history = DeclarationChangeSerializer(many=True, source="declaration_changes.all")
+    evidence_shown = serializers.JSONField(
+        allow_null=True, help_text="AI evidence the publish form showed and the creator published anyway."
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     published_at = serializers.DateTimeField(allow_null=True)
@@ -103,11 +141,15 @@ class OwnNoteSerializer(PublicNoteSerializer):
         return DeclarationSerializer(declaration).data if declaration is not None else None
 
 
+# The creator's own view shows each image's scan and signals.
+OWN_PREFETCH = ("images__scan", "images__signals__image")
+
+
 def _own_note(request: Request, note_id: object) -> Note:
     note = selectors.note_get_for_author(user=request.user, note_id=note_id)
     return (
         selectors.note_list_for_author(user=request.user)
-        .prefetch_related("declaration_changes")
+        .prefetch_related("declaration_changes", *OWN_PREFETCH)
         .get(pk=note.pk)
     )
 
@@ -137,7 +179,9 @@ class NoteListCreateApi(ListAPIView):
     pagination_class = Pagination
 
     def get_queryset(self):  # noqa: ANN201
-        return selectors.note_list_for_author(user=self.request.user).prefetch_related("declaration_changes")
+        return selectors.note_list_for_author(user=self.request.user).prefetch_related(
+            "declaration_changes", *OWN_PREFETCH
+        )
 
     @extend_schema(request=NoteInputSerializer, responses={201: OwnNoteSerializer})
     def post(self, request: Request) -> Response:

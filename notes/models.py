@@ -43,6 +43,9 @@ class Note(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # What the publish form showed the creator about AI evidence in the files (Art. 6(4) reminder),
+    # recorded when they published anyway; null when there was nothing to show.
+    evidence_shown = models.JSONField(_("evidence shown at publishing"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("note")
@@ -236,3 +239,49 @@ LABEL_TEXT_CONFIRMED = _("AI-generated content")
 LABEL_TEXT_CONFIRMED_EDITED = _("Edited with AI")
 LABEL_TEXT_DECLARED = _("Creator declared: contains AI-generated content")
 LABEL_TEXT_SUSPECTED = _("Suspected AI-generated content — please judge carefully")
+
+
+class ImageScan(models.Model):
+    """The provenance read of one image's original bytes (notes.provenance), stored for display."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be scanned")
+        DONE = "done", _("Scanned")
+        FAILED = "failed", _("Scan failed")
+
+    image = models.OneToOneField(NoteImage, on_delete=models.CASCADE, related_name="scan")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    tier = models.CharField(_("tier"), max_length=12, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, blank=True)
+    # The bytes that were read: a retry of the same bytes is a no-op.
+    sha256 = models.CharField(max_length=64, blank=True)
+    scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("provenance scan")
+        verbose_name_plural = _("provenance scans")
+
+    def __str__(self) -> str:
+        return f"{self.image_id}: {self.status} {self.tier}"
+
+
+class ProvenanceSignal(models.Model):
+    """One piece of evidence found in an image's original bytes, with where and the raw value."""
+
+    image = models.ForeignKey(NoteImage, on_delete=models.CASCADE, related_name="signals")
+    kind = models.CharField(_("kind"), max_length=20)
+    location = models.CharField(_("found in"), max_length=80)
+    value = models.TextField(_("raw value"), blank=True)
+    ai = models.CharField(_("AI claim"), max_length=12, blank=True)
+    tier = models.CharField(_("tier"), max_length=12)
+    readable = models.BooleanField(_("readable"), default=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["image_id", "id"]
+        verbose_name = _("provenance signal")
+        verbose_name_plural = _("provenance signals")
+
+    def __str__(self) -> str:
+        return f"{self.kind}@{self.location}"

@@ -19,14 +19,27 @@ from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError
 from accounts.models import User
+from appeals.models import Decision
 from notes import media
-from notes.models import Declaration, DeclarationChange, Degree, Label, Note, NoteImage, Topic
+from notes.models import Declaration, DeclarationChange, Degree, ImageScan, Label, Note, NoteImage, Topic
 from notes.rendering import render_markdown
 
 MAX_IMAGES = 9
 MAX_TOPICS = 10
 MAX_TOOLS = 10
 _DEGREE_RANK = {Degree.NONE: 0, Degree.ASSISTED: 1, Degree.GENERATED: 2}
+
+
+def _enqueue_scan(image_id: int) -> None:
+    from notes.tasks import scan_image
+
+    scan_image.delay(image_id)
+
+
+def _enqueue_provenance(note_id: int) -> None:
+    from notes.tasks import apply_provenance
+
+    apply_provenance.delay(note_id)
 
 
 def image_rejection_message(error: media.ImageRejected) -> str:
@@ -169,7 +182,10 @@ def note_image_add(
             )
             written.append((image.thumbnail.storage, image.thumbnail.name))
             image.save()
+            ImageScan.objects.create(image=image)
             Note.objects.filter(pk=note.pk).update(updated_at=timezone.now())
+            image_pk = image.pk
+            transaction.on_commit(lambda: _enqueue_scan(image_pk))
     except BaseException:
         for storage, name in written:
             storage.delete(name)
@@ -307,6 +323,9 @@ def note_declare(*, note: Note, acting_user: User, declaration: DeclarationInput
             DeclarationChange.objects.create(
                 note=note, changed_by=acting_user, changed_at=now, before=before, after=after
             )
+            # A lowered declaration may leave AI evidence uncovered: look again.
+            note_pk = note.pk
+            transaction.on_commit(lambda: _enqueue_provenance(note_pk))
         note_labels_sync(note=note)
     return current
 
@@ -337,12 +356,27 @@ def note_publish(*, note: Note, acting_user: User) -> Note:
                 code="declaration_incomplete",
                 field="declaration",
             )
+        from notes.scanning import note_evidence
+
+        # What the publish form showed (Art. 6(4) reminder): kept as the record that the
+        # creator saw the evidence and published anyway.
+        uncovered = [item for item in note_evidence(note=note) if not item["covered"]]
         now = timezone.now()
         note.state = Note.State.PUBLISHED
         note.published_at = now
         note.updated_at = now
-        note.save(update_fields=["state", "published_at", "updated_at"])
+        note.evidence_shown = (
+            {
+                "at": now.isoformat(),
+                "images": [{k: i[k] for k in ("position", "tier", "kind")} for i in uncovered],
+            }
+            if uncovered
+            else None
+        )
+        note.save(update_fields=["state", "published_at", "updated_at", "evidence_shown"])
         note_labels_sync(note=note)
+        note_pk = note.pk
+        transaction.on_commit(lambda: _enqueue_provenance(note_pk))
     return note
 
 
@@ -379,12 +413,49 @@ def _declared_label(note: Note) -> dict | None:
     }
 
 
-def note_labels_sync(*, note: Note) -> None:
-    """Rebuild the *declared* label from the declaration.
+_PLATFORM_TIERS = {
+    Decision.Kind.LABEL_CONFIRMED: (Label.Tier.CONFIRMED, Label.Source.METADATA),
+    Decision.Kind.LABEL_SUSPECTED: (Label.Tier.SUSPECTED, Label.Source.DETECTION),
+}
 
-    Platform labels (confirmed, suspected) rest on decisions and are never touched here:
-    lowering a declaration can remove the declared label but never a platform label.
+
+def _platform_labels_sync(note: Note) -> None:
+    """Platform labels exist exactly while a labelling decision about the note is in force."""
+    in_force = Decision.objects.filter(
+        subject_type=Decision.SubjectType.NOTE,
+        subject_id=note.public_id,
+        state=Decision.State.IN_FORCE,
+        kind__in=list(_PLATFORM_TIERS),
+    ).order_by("created_at", "id")
+    wanted: dict[str, Decision] = {}
+    for decision in in_force:
+        tier = _PLATFORM_TIERS[decision.kind][0]
+        wanted.setdefault(tier, decision)
+    Label.objects.filter(note=note, tier__in=[Label.Tier.CONFIRMED, Label.Tier.SUSPECTED]).exclude(
+        tier__in=list(wanted)
+    ).delete()
+    for tier, decision in wanted.items():
+        items = decision.evidence if isinstance(decision.evidence, list) else []
+        kinds = {item.get("kind") for item in items if isinstance(item, dict)}
+        Label.objects.update_or_create(
+            note=note,
+            tier=tier,
+            defaults={
+                "kind": Label.Kind.GENERATED
+                if Label.Kind.GENERATED in kinds or not kinds
+                else Label.Kind.EDITED,
+                "source": _PLATFORM_TIERS[decision.kind][1],
+                "decision_id": decision.pk,
+                "evidence": {"images": items, "decision": str(decision.public_id)},
+            },
+        )
+
+
+def note_labels_sync(*, note: Note) -> None:
+    """Rebuild a note's labels: the declared one from the declaration, the platform ones
+    from the decisions in force. Lowering a declaration therefore never removes a platform label.
     """
+    _platform_labels_sync(note)
     declared = _declared_label(note)
     existing = Label.objects.filter(note=note, tier=Label.Tier.DECLARED).first()
     if declared is None:

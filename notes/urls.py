@@ -10,6 +10,12 @@ urlpatterns = [
     path("notes/<uuid:note_id>/", views.note_detail, name="note-detail"),
     path("notes/<uuid:note_id>/edit/", views.note_edit, name="note-edit"),
     path("notes/<uuid:note_id>/images/", views.note_images_upload, name="note-images"),
+    path("notes/<uuid:note_id>/scan-status/", views.note_scan_status, name="note-scan-status"),
+    path(
+        "notes/<uuid:note_id>/images/<uuid:image_id>/download/",
+        views.note_image_download,
+        name="note-image-download",
+    ),
     path(
         "notes/<uuid:note_id>/images/<uuid:image_id>/remove/",
         views.note_image_remove,

@@ -1,19 +1,21 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.errors import DomainError
-from notes import media, selectors, services
+from notes import media, propagation, selectors, services
 from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, NoteForm
-from notes.models import Note
+from notes.models import ImageScan, Note
+from notes.scanning import note_evidence
 
 
 def _add_errors(form: forms.Form, exc: ValidationError | DomainError) -> None:
@@ -85,7 +87,8 @@ def _edit_page(
     publish_errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    images = list(note.images.order_by("position", "id"))
+    images = list(note.images.select_related("scan").prefetch_related("signals").order_by("position", "id"))
+    evidence = note_evidence(note=note)
     # RelatedObjectDoesNotExist is an AttributeError: no declaration yet gives None.
     declaration = getattr(note, "declaration", None)
     if declaration_form is None:
@@ -119,6 +122,9 @@ def _edit_page(
         "tool_suggestions": TOOL_SUGGESTIONS,
         "max_images": services.MAX_IMAGES,
         "history": note.declaration_changes.select_related("changed_by"),
+        "evidence": evidence,
+        "uncovered": [item for item in evidence if not item["covered"]],
+        "scans_pending": any(getattr(i, "scan", None) is None or i.scan.status == "pending" for i in images),
     }
     return render(request, "notes/note_edit.html", context, status=status)
 
@@ -145,6 +151,38 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
             messages.success(request, _("Your changes were saved."))
             return redirect("note-edit", note_id=note.public_id)
     return _edit_page(request, note, note_form=form, status=400)
+
+
+@require_GET
+def note_image_download(request: HttpRequest, note_id: str, image_id: str) -> HttpResponse:
+    """An image at original size, carrying the GB 45438 implicit label when it is labelled."""
+    note = selectors.note_get_public(note_id=note_id, viewer=request.user)
+    image = next((i for i in note.images.all() if str(i.public_id) == str(image_id)), None)
+    if image is None:
+        raise Http404
+    tier = propagation.image_label_tier(image=image, note_tiers={label.tier for label in note.labels.all()})
+    xmp = None
+    if tier is not None:
+        aigc = propagation.aigc_json(
+            tier=tier, note=note, image=image, propagator=settings.SUNLIGHT_PROPAGATOR_CODE
+        )
+        xmp = propagation.xmp_packet(aigc)
+    data, content_type = propagation.render_download(image=image, xmp=xmp)
+    response = HttpResponse(data, content_type=content_type)
+    extension = content_type.split("/")[1].replace("jpeg", "jpg")
+    response["Content-Disposition"] = (
+        f'attachment; filename="sunlight-{note.public_id.hex[:8]}-{image.position + 1}.{extension}"'
+    )
+    return response
+
+
+@login_required
+@require_GET
+def note_scan_status(request: HttpRequest, note_id: str) -> JsonResponse:
+    """Polled by the edit page while uploads are being checked for provenance signals."""
+    note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    pending = note.images.exclude(scan__status=ImageScan.Status.DONE).count()
+    return JsonResponse({"pending": pending, "images": note.images.count()})
 
 
 @login_required

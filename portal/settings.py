@@ -347,6 +347,8 @@ LOGGING = {
 }
 
 SUNLIGHT_SITE_NAME = "Sunlight"
+# Where links in emails point.
+SUNLIGHT_BASE_URL = os.environ.get("SUNLIGHT_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Provenance -----------------------------------------------------------------
 # Extra C2PA trust anchors (PEM files) on top of the shipped C2PA Trust List and the

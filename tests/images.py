@@ -53,3 +53,18 @@ def png_bomb_bytes(width: int = 30_000, height: int = 30_000) -> bytes:
 def truncated_jpeg_bytes() -> bytes:
     data = jpeg_bytes((800, 600))
     return data[: len(data) // 2]
+
+
+def a1111_png_bytes(size: tuple[int, int] = (64, 64)) -> bytes:
+    """A PNG carrying AUTOMATIC1111 generation parameters, as the web UI writes them."""
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text(
+        "parameters",
+        "a lighthouse at dusk\nNegative prompt: blurry\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, "
+        "Size: 64x64, Model: sd_xl_base_1.0",
+    )
+    out = io.BytesIO()
+    Image.new("RGB", size, (90, 120, 200)).save(out, "PNG", pnginfo=info)
+    return out.getvalue()

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 import c2pa
 
@@ -105,9 +106,66 @@ def _ingredient_manifests(report: dict, label: str, seen: set[str]) -> list[dict
     return found
 
 
-def read(data: bytes, mime: str, trust: TrustConfig) -> list[Signal]:
+def _walk_jpeg(stream: BinaryIO) -> bool:
+    stream.seek(2)
+    for _ in range(10_000):
+        head = stream.read(4)
+        if len(head) < 4 or head[0] != 0xFF:
+            return False
+        marker = head[1]
+        if marker in (0xDA, 0xD9):  # start of scan / end of image: no more metadata segments
+            return False
+        if marker == 0xEB:  # APP11 carries JUMBF, where C2PA manifests live
+            return True
+        stream.seek(int.from_bytes(head[2:4], "big") - 2, io.SEEK_CUR)
+    return False
+
+
+def _walk_png(stream: BinaryIO) -> bool:
+    stream.seek(8)
+    for _ in range(200_000):
+        head = stream.read(8)
+        if len(head) < 8:
+            return False
+        kind = head[4:8]
+        if kind == b"caBX":
+            return True
+        if kind == b"IEND":
+            return False
+        stream.seek(int.from_bytes(head[:4], "big") + 4, io.SEEK_CUR)
+    return False
+
+
+def _walk_webp(stream: BinaryIO) -> bool:
+    stream.seek(12)
+    for _ in range(10_000):
+        head = stream.read(8)
+        if len(head) < 8:
+            return False
+        if head[:4] == b"C2PA":
+            return True
+        size = int.from_bytes(head[4:8], "little")
+        stream.seek(size + (size & 1), io.SEEK_CUR)
+    return False
+
+
+def has_embedded_manifest(stream: BinaryIO, fmt: str) -> bool:
+    """Walk segment headers only (no pixel data is read) to see whether a manifest is embedded.
+
+    The native reader reads the whole asset; skipping it for files without one keeps
+    the scan of a large photo from holding the photo in memory.
+    """
+    walker = {"JPEG": _walk_jpeg, "PNG": _walk_png, "WEBP": _walk_webp}[fmt]
     try:
-        reader = c2pa.Reader.try_create(mime, io.BytesIO(data), None, _context(trust))
+        return walker(stream)
+    finally:
+        stream.seek(0)
+
+
+def read(stream: BinaryIO, mime: str, trust: TrustConfig) -> list[Signal]:
+    stream.seek(0)
+    try:
+        reader = c2pa.Reader.try_create(mime, stream, None, _context(trust))
     except c2pa.C2paError as exc:
         message = str(exc)
         remote = "remote" in message.lower()

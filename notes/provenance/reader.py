@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import warnings
+from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
@@ -33,7 +34,7 @@ MAX_SCAN_BYTES = 256 * 1024 * 1024
 MIME_BY_FORMAT = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
-def sniff(data: bytes) -> str | None:
+def sniff(data: bytes) -> str | None:  # the first 12 bytes are enough
     if data[:3] == b"\xff\xd8\xff":
         return "JPEG"
     if data[:8] == b"\x89PNG\r\n\x1a\n":
@@ -117,17 +118,19 @@ def _user_comment(raw: bytes | str) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def _image_signals(data: bytes) -> list[Signal]:
+def _image_signals(stream: BinaryIO) -> tuple[list[Signal], bytes]:
+    """Signals from the image container, and the raw XMP packet (for the remote-manifest check)."""
+    stream.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(stream)
             info = dict(image.info)
             exif = image.getexif()
     except Image.DecompressionBombError:
-        return [_unreadable("container", "image dimensions too large to inspect pixels")]
+        return [_unreadable("container", "image dimensions too large to inspect pixels")], b""
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        return [_unreadable("container", clip(f"{exc.__class__.__name__}: {exc}", 200))]
+        return [_unreadable("container", clip(f"{exc.__class__.__name__}: {exc}", 200))], b""
 
     signals: list[Signal] = []
     hint_fields: dict[str, list[str]] = {}
@@ -160,22 +163,33 @@ def _image_signals(data: bytes) -> list[Signal]:
             signals += generators.stealth(image)
         except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
             signals.append(_unreadable("alpha", "pixels could not be read"))
-    image.close()
-    return signals
+    # Not image.close(): that would close the caller's stream, which is read again below.
+    del image
+    raw_xmp = packet.encode("utf-8", "replace") if isinstance(packet, str) else (packet or b"")
+    return signals, raw_xmp
 
 
-def scan(data: bytes, *, trust: c2pa_reader.TrustConfig | None = None) -> ScanResult:
-    """Read every provenance signal in ``data`` (the original upload, byte for byte)."""
-    if not data:
+def scan(source: bytes | BinaryIO, *, trust: c2pa_reader.TrustConfig | None = None) -> ScanResult:
+    """Read every provenance signal in ``source``: the original upload, as bytes or a seekable
+    binary file. A file is read segment by segment, never whole, unless it embeds a manifest."""
+    stream = io.BytesIO(source) if isinstance(source, bytes | bytearray | memoryview) else source
+    size = stream.seek(0, io.SEEK_END)
+    stream.seek(0)
+    if size == 0:
         return classify([_unreadable("container", "empty file")])
-    if len(data) > MAX_SCAN_BYTES:
+    if size > MAX_SCAN_BYTES:
         return classify([_unreadable("container", "file too large to scan")])
-    fmt = sniff(data)
+    fmt = sniff(stream.read(12))
+    stream.seek(0)
     if fmt is None:
         return classify([_unreadable("container", "not a JPEG, PNG or WebP image")])
-    signals = c2pa_reader.read(data, MIME_BY_FORMAT[fmt], trust or default_trust())
-    signals += _image_signals(data)
-    return classify(signals)
+    image_signals, raw_xmp = _image_signals(stream)
+    signals: list[Signal] = []
+    # A manifest may be embedded (JUMBF) or only referenced from XMP (dcterms:provenance),
+    # in which case the reader reports it as remote, without fetching it.
+    if c2pa_reader.has_embedded_manifest(stream, fmt) or b"provenance" in raw_xmp:
+        signals += c2pa_reader.read(stream, MIME_BY_FORMAT[fmt], trust or default_trust())
+    return classify(signals + image_signals)
 
 
 _DEFAULT_TRUST: c2pa_reader.TrustConfig | None = None

@@ -28,3 +28,48 @@ document.addEventListener("DOMContentLoaded", () => {
     if (select) select.addEventListener("change", () => switcher.submit());
   }
 });
+
+document.addEventListener("DOMContentLoaded", () => {
+  // Uploads show their progress; without this script the form posts normally.
+  document.querySelectorAll("form.upload-form").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      const bar = form.querySelector(".upload-progress");
+      if (!bar || !window.XMLHttpRequest || !window.FormData) return;
+      event.preventDefault();
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      bar.hidden = false;
+      xhr.upload.addEventListener("progress", (e) => {
+        if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
+      });
+      xhr.addEventListener("load", () => {
+        if (xhr.status < 400) {
+          window.location.assign(xhr.responseURL);
+        } else {
+          document.open();
+          document.write(xhr.responseText);
+          document.close();
+        }
+      });
+      xhr.addEventListener("error", () => form.submit());
+      form.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+      xhr.send(new FormData(form));
+    });
+  });
+
+  // While uploads are being checked for provenance signals, ask until they are done.
+  const pending = document.querySelector("[data-scan-pending]");
+  if (pending) {
+    const url = pending.dataset.statusUrl;
+    const poll = () => {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((r) => r.json())
+        .then((data) => {
+          if (data.pending === 0) window.location.reload();
+          else window.setTimeout(poll, 2000);
+        })
+        .catch(() => window.setTimeout(poll, 5000));
+    };
+    window.setTimeout(poll, 1500);
+  }
+});

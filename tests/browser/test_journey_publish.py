@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from notes.models import Note
 from tests.factories import PASSWORD
@@ -34,8 +35,9 @@ def test_it_publishes_a_note_with_two_images_and_shows_the_label_in_both_languag
 
     page.set_input_files("input[name=images]", [str(first), str(second)])
     page.get_by_role("button", name="Upload").click()
-    page.wait_for_url("**/edit/")
-    assert page.locator(".image-list li").count() == 2
+    # The upload goes through XHR with a progress bar, then the page reloads with both images.
+    expect(page.locator(".image-list li")).to_have_count(2)
+    expect(page.get_by_text("No AI label found in this file's metadata.")).to_have_count(2)
 
     # Publishing without a declaration is refused on the page.
     page.get_by_role("button", name="Publish note").click()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from django.conf import settings
 from django.db import connection
 
 from portal.celery import app
@@ -72,7 +73,10 @@ def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
-        "SUNLIGHT_VAR_DIR": str(tmp_path / "var"),
+        # The same files as this test process: the worker reads the originals it uploaded.
+        "SUNLIGHT_VAR_DIR": str(settings.VAR_DIR),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
     }
     with log.open("w") as log_file:
         process = subprocess.Popen(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from accounts.errors import DomainError
 from notes import services
 from notes.models import DeclarationChange, Label, Note, NoteImage
-from tests.images import jpeg_bytes, png_bomb_bytes, truncated_jpeg_bytes
+from tests.images import a1111_png_bytes, jpeg_bytes, png_bomb_bytes, truncated_jpeg_bytes
 from tests.notes.conftest import declare, make_draft
 
 pytestmark = pytest.mark.django_db
@@ -123,13 +123,20 @@ def test_it_records_declaration_history_after_publishing(draft):
     assert DeclarationChange.objects.count() == 1
 
 
-def test_lowering_a_declaration_never_removes_a_platform_label(draft):
-    declare(draft, degree="generated", text="none", images=["generated", "generated"])
-    services.note_publish(note=draft, acting_user=draft.author)
-    Label.objects.create(note=draft, tier="suspected", kind="generated", source="detection", decision_id=1)
+def test_lowering_a_declaration_never_removes_a_platform_label(creator, django_capture_on_commit_callbacks):
+    note = services.note_create(author=creator, title="Lighthouse")
+    services.note_image_add(note=note, acting_user=creator, data=a1111_png_bytes(), filename="lh.png")
+    with django_capture_on_commit_callbacks(execute=True):
+        declare(note, degree="none")
+        services.note_publish(note=note, acting_user=creator)
+    assert list(Label.objects.filter(note=note).values_list("tier", flat=True)) == ["suspected"]
 
-    declare(draft, degree="none")
-    assert list(Label.objects.filter(note=draft).values_list("tier", flat=True)) == ["suspected"]
+    with django_capture_on_commit_callbacks(execute=True):
+        declare(note, degree="generated", text="none", images=["generated"])
+    assert sorted(Label.objects.filter(note=note).values_list("tier", flat=True)) == ["declared", "suspected"]
+    with django_capture_on_commit_callbacks(execute=True):
+        declare(note, degree="none")
+    assert list(Label.objects.filter(note=note).values_list("tier", flat=True)) == ["suspected"]
 
 
 def test_it_renders_markdown_safely(creator):

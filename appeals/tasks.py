@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from appeals import services
+from appeals.models import Decision
+
+
+# Not acks_late: a notification sent twice is worse than one lost to a worker crash.
+@shared_task
+def notify_decision(decision_id: int) -> None:
+    decision = Decision.objects.select_related("subject_owner").filter(pk=decision_id).first()
+    if decision is not None:
+        services.decision_notify(decision=decision)

@@ -1,0 +1,166 @@
+"""Writes for the provenance pipeline: scan originals, store signals, decide on undeclared AI.
+
+Every function here is safe to run twice: a retried task after a worker was killed finds
+either nothing done (one transaction each) or everything done, and completes or returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from appeals import services as appeal_services
+from appeals.models import Decision
+from notes import provenance
+from notes.evidence_text import describe
+from notes.models import Degree, ImageScan, Note, NoteImage, ProvenanceSignal
+
+_RANK = {"none": 0, "suspected": 1, "confirmed": 2}
+RULE = "All content made with AI must be actively marked"
+
+
+def _trust() -> provenance.TrustConfig:
+    return provenance.TrustConfig.shipped(tuple(settings.PROVENANCE_EXTRA_TRUST_ANCHORS))
+
+
+def image_scan(*, image_id: int) -> ImageScan | None:
+    """Read the image's original bytes and store what was found. Same bytes twice: no change."""
+    image = NoteImage.objects.filter(pk=image_id).first()
+    if image is None:
+        return None  # removed before the task ran
+    with image.original.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        row, _created = ImageScan.objects.get_or_create(image=image)
+        if row.status == ImageScan.Status.DONE and row.sha256 == digest:
+            return row
+        handle.seek(0)
+        # The file, not its bytes: the reader walks metadata segments and never holds the photo.
+        result = provenance.scan(handle, trust=_trust())
+    with transaction.atomic():
+        row = ImageScan.objects.select_for_update().get(pk=row.pk)
+        if row.status == ImageScan.Status.DONE and row.sha256 == digest:
+            return row
+        ProvenanceSignal.objects.filter(image=image).delete()
+        ProvenanceSignal.objects.bulk_create(
+            ProvenanceSignal(
+                image=image,
+                kind=s.kind,
+                location=s.location,
+                value=s.value,
+                ai=s.ai or "",
+                tier=s.tier,
+                readable=s.readable,
+                details=s.details,
+            )
+            for s in result.signals
+        )
+        row.status = ImageScan.Status.DONE
+        row.tier = result.tier
+        row.kind = result.kind or ""
+        row.sha256 = digest
+        row.scanned_at = timezone.now()
+        row.error = ""
+        row.save(update_fields=["status", "tier", "kind", "sha256", "scanned_at", "error"])
+    return row
+
+
+def _signal_dict(signal: ProvenanceSignal) -> dict:
+    return {
+        "kind": signal.kind,
+        "location": signal.location,
+        "value": signal.value,
+        "ai": signal.ai,
+        "tier": signal.tier,
+        "readable": signal.readable,
+        "details": signal.details,
+    }
+
+
+def _covered(image: NoteImage) -> bool:
+    """The creator's declaration covers this image when it says AI took part in it."""
+    return image.ai_degree in (Degree.ASSISTED, Degree.GENERATED)
+
+
+def note_evidence(*, note: Note) -> list[dict]:
+    """Per image with AI evidence: its position, tier, kind, signals and whether the declaration covers it."""
+    found = []
+    images = note.images.select_related("scan").prefetch_related("signals").order_by("position", "id")
+    for image in images:
+        scan = getattr(image, "scan", None)
+        if scan is None or scan.status != ImageScan.Status.DONE or scan.tier in ("", "none"):
+            continue
+        signals = [s for s in image.signals.all() if s.tier != "none"]
+        found.append(
+            {
+                "image_id": image.pk,
+                "position": image.position + 1,
+                "tier": scan.tier,
+                "kind": scan.kind,
+                "covered": _covered(image),
+                "signals": [_signal_dict(s) for s in signals],
+                "sentences": [describe(s, image.position + 1) for s in signals],
+            }
+        )
+    return found
+
+
+def note_scan_pending(*, note: Note) -> None:
+    """Scan any image of the note not scanned yet (a publish right after an upload)."""
+    for image_id in note.images.exclude(scan__status=ImageScan.Status.DONE).values_list("pk", flat=True):
+        image_scan(image_id=image_id)
+
+
+def note_provenance_apply(*, note_id: int) -> Decision | None:
+    """Label undeclared AI: one automated decision per note and tier, with its statement of reasons.
+
+    Where the declaration already covers every image with evidence, nothing is decided
+    against the creator; the evidence is still shown with the note.
+    """
+    note = Note.objects.select_related("author").filter(pk=note_id).first()
+    if note is None or note.state != Note.State.PUBLISHED:
+        return None
+    note_scan_pending(note=note)
+    # The statement of reasons is a letter to the creator: written in their language.
+    with translation.override(note.author.language or settings.LANGUAGE_CODE):
+        uncovered = [item for item in note_evidence(note=note) if not item["covered"]]
+    if not uncovered:
+        return None
+    tier = max((item["tier"] for item in uncovered), key=_RANK.__getitem__)
+    top = [item for item in uncovered if item["tier"] == tier]
+    with translation.override(note.author.language or settings.LANGUAGE_CODE), transaction.atomic():
+        facts = "\n".join(sentence for item in top for sentence in item["sentences"])
+        positions = ", ".join(str(item["position"]) for item in top)
+        if tier == "confirmed":
+            kind = Decision.Kind.LABEL_CONFIRMED
+            summary = _(
+                "The label “AI-generated content” was added to your note: the metadata of image(s) "
+                "%(positions)s says AI made or edited it, and your declaration did not say so."
+            ) % {"positions": positions}
+        else:
+            kind = Decision.Kind.LABEL_SUSPECTED
+            summary = _(
+                "The label “Suspected AI-generated content” was added to your note: image(s) "
+                "%(positions)s carry traces of AI generation, and your declaration did not say so."
+            ) % {"positions": positions}
+        decision, _created = appeal_services.decision_create(
+            subject_owner=note.author,
+            subject_type=Decision.SubjectType.NOTE,
+            subject_id=note.public_id,
+            subject_title=note.title,
+            kind=kind,
+            summary=summary,
+            facts=facts,
+            rule=_(RULE),
+            evidence=[{k: item[k] for k in ("position", "tier", "kind", "signals")} for item in top],
+            automated_detection=True,
+            automated_decision=True,
+            dedupe_key=f"provenance:{note.public_id}:{tier}",
+        )
+        from notes.services import note_labels_sync
+
+        note_labels_sync(note=note)
+    return decision
