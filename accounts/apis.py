@@ -13,7 +13,7 @@ from accounts.models import Notification
 
 
 class MeApi(APIView):
-    class OutputSerializer(serializers.Serializer):
+    class MeOutputSerializer(serializers.Serializer):
         public_id = serializers.UUIDField()
         email = serializers.EmailField()
         display_name = serializers.CharField()
@@ -21,17 +21,17 @@ class MeApi(APIView):
         is_staff = serializers.BooleanField()
         date_joined = serializers.DateTimeField()
 
-    class InputSerializer(serializers.Serializer):
+    class MeInputSerializer(serializers.Serializer):
         display_name = serializers.CharField(max_length=60, allow_blank=True, required=False)
         language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
-    @extend_schema(responses=OutputSerializer, operation_id="me_retrieve")
+    @extend_schema(responses=MeOutputSerializer, operation_id="me_retrieve")
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(request.user).data)
+        return Response(self.MeOutputSerializer(request.user).data)
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer, operation_id="me_update")
+    @extend_schema(request=MeInputSerializer, responses=MeOutputSerializer, operation_id="me_update")
     def patch(self, request: Request) -> Response:
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.MeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         services.user_update_profile(
@@ -39,7 +39,7 @@ class MeApi(APIView):
             display_name=data.get("display_name", request.user.display_name),
             language=data.get("language"),
         )
-        return Response(self.OutputSerializer(request.user).data)
+        return Response(self.MeOutputSerializer(request.user).data)
 
 
 class NotificationOutputSerializer(serializers.ModelSerializer):
@@ -63,7 +63,7 @@ class NotificationUnreadCountApi(APIView):
 
 
 class NotificationMarkReadApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class MarkReadInputSerializer(serializers.Serializer):
         ids = serializers.ListField(
             child=serializers.IntegerField(min_value=1),
             required=False,
@@ -72,11 +72,11 @@ class NotificationMarkReadApi(APIView):
         )
 
     @extend_schema(
-        request=InputSerializer,
+        request=MarkReadInputSerializer,
         responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()}),
     )
     def post(self, request: Request) -> Response:
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.MarkReadInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         marked = services.notification_mark_read(
             user=request.user, notification_ids=serializer.validated_data.get("ids")

@@ -1,9 +1,21 @@
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from appeals.models import Decision
+from accounts.errors import DomainError
+from appeals import selectors, services
+from appeals.forms import DecideForm
+from appeals.models import Appeal, AppealEvent, AppealEvidence, CompensationVoucher, Decision
 
 
 @admin.register(Decision)
@@ -14,6 +26,195 @@ class DecisionAdmin(admin.ModelAdmin):
     search_fields = ["public_id", "subject_id", "subject_title", "subject_owner__email"]
     # The ledger is written by services only; staff read it here.
     readonly_fields = [f.name for f in Decision._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = AppealEvidence
+    extra = 0
+    can_delete = False
+    fields = ["link", "content_type", "size", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("file"))
+    def link(self, item: AppealEvidence) -> str:
+        url = reverse("appeals:evidence", args=[item.appeal.public_id, item.pk])
+        return format_html('<a href="{}">{}</a>', url, item.original_name)
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = AppealEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "kind", "actor", "message", "internal"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = gettext_lazy("service level")
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", _("Overdue")), ("no", _("Within target"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Appeal]) -> QuerySet[Appeal]:
+        open_appeals = queryset.filter(state__in=Appeal.OPEN_STATES)
+        if self.value() == "yes":
+            return open_appeals.filter(due_at__lt=timezone.now())
+        if self.value() == "no":
+            return open_appeals.filter(due_at__gte=timezone.now())
+        return queryset
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = gettext_lazy("assigned")
+    parameter_name = "assigned"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("mine", _("Mine")), ("unassigned", _("Unassigned"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Appeal]) -> QuerySet[Appeal]:
+        if self.value() == "mine":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "unassigned":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "appellant", "state", "assigned_to", "submitted_at", "due_at", "overdue"]
+    list_filter = ["state", OverdueFilter, AssigneeFilter, "decision__kind"]
+    list_select_related = ["decision", "appellant", "assigned_to"]
+    search_fields = ["public_id", "appellant__email", "decision__subject_title", "reason"]
+    ordering = ["due_at"]
+    readonly_fields = [
+        "public_id",
+        "decision_link",
+        "appellant",
+        "state",
+        "reason",
+        "assigned_to",
+        "submitted_at",
+        "due_at",
+        "decided_at",
+        "decided_by",
+        "reply",
+        "withdrawn_at",
+        "decide_link",
+    ]
+    fields = readonly_fields
+    inlines = [EvidenceInline, EventInline]
+    actions = ["assign_to_me"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("overdue"), boolean=True)
+    def overdue(self, appeal: Appeal) -> bool:
+        return appeal.is_overdue
+
+    @admin.display(description=gettext_lazy("decision"))
+    def decision_link(self, appeal: Appeal) -> str:
+        d = appeal.decision
+        url = reverse("admin:appeals_decision_change", args=[d.pk])
+        return format_html('<a href="{}">{}</a><br><br>{}<br><br>{}', url, d, d.summary, d.facts)
+
+    @admin.display(description=gettext_lazy("decide"))
+    def decide_link(self, appeal: Appeal) -> str:
+        if not appeal.is_open:
+            return "—"
+        url = reverse("admin:appeals_appeal_decide", args=[appeal.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Decide this appeal"))
+
+    @admin.action(description=gettext_lazy("Assign to me (start review)"))
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Appeal]) -> None:
+        done = 0
+        for appeal in queryset:
+            try:
+                services.appeal_assign(appeal=appeal, acting_user=request.user)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{appeal}: {exc.message}", messages.WARNING)
+        if done:
+            self.message_user(request, _("%(n)s appeal(s) assigned to you.") % {"n": done}, messages.SUCCESS)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        overdue = selectors.appeal_overdue_count()
+        if overdue:
+            self.message_user(
+                request,
+                _("%(n)s open appeal(s) are past their service-level target.") % {"n": overdue},
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<int:appeal_pk>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="appeals_appeal_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request: HttpRequest, appeal_pk: int) -> HttpResponse:
+        appeal = get_object_or_404(Appeal.objects.select_related("decision", "appellant"), pk=appeal_pk)
+        form = DecideForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.appeal_decide(
+                    appeal=appeal,
+                    outcome=form.cleaned_data["outcome"],
+                    acting_user=request.user,
+                    reply=form.cleaned_data["reply"],
+                    internal_note=form.cleaned_data["internal_note"],
+                )
+            except (DomainError, PermissionDenied) as exc:
+                self.message_user(request, getattr(exc, "message", str(exc)), messages.ERROR)
+                return redirect("admin:appeals_appeal_change", appeal.pk)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                self.message_user(
+                    request, _("The appeal was decided and the creator notified."), messages.SUCCESS
+                )
+                return redirect("admin:appeals_appeal_change", appeal.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "appeal": appeal,
+            "form": form,
+            "title": _("Decide appeal"),
+            "evidence": appeal.evidence.all(),
+            "events": appeal.events.select_related("actor"),
+        }
+        return TemplateResponse(request, "admin/appeals/appeal/decide.html", context)
+
+
+@admin.register(CompensationVoucher)
+class CompensationVoucherAdmin(admin.ModelAdmin):
+    list_display = ["owner", "impressions", "issued_at", "expires_at", "redeemed_at"]
+    list_select_related = ["owner"]
+    search_fields = ["owner__email", "public_id"]
+    readonly_fields = [f.name for f in CompensationVoucher._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
-from appeals import selectors
-from appeals.models import Decision
+from accounts.errors import DomainError
+from accounts.pagination import NewestFirstCursor
+from appeals import evidence, selectors, services
+from appeals.models import Appeal, CompensationVoucher, Decision
 
 
 class DecisionOutputSerializer(serializers.ModelSerializer):
@@ -49,3 +57,141 @@ class DecisionDetailApi(RetrieveAPIView):
 
     def get_object(self) -> Decision:
         return selectors.decision_get_for_user(user=self.request.user, decision_id=self.kwargs["decision_id"])
+
+
+class EventSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    kind_display = serializers.CharField(source="get_kind_display")
+    message = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class EvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class VoucherSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    impressions = serializers.IntegerField()
+    issued_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    redeemed_at = serializers.DateTimeField(allow_null=True)
+    decision = serializers.UUIDField(source="decision.public_id")
+    appeal = serializers.UUIDField(source="appeal.public_id")
+
+
+class AppealSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    decision = DecisionOutputSerializer()
+    state = serializers.ChoiceField(choices=Appeal.State.choices)
+    state_display = serializers.CharField(source="get_state_display")
+    reason = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField(help_text="When a decision is expected (the service-level target).")
+    decided_at = serializers.DateTimeField(allow_null=True)
+    reply = serializers.CharField(help_text="The staff member's reasoned reply, once decided.")
+    further_redress = serializers.SerializerMethodField()
+
+    def get_further_redress(self, appeal: Appeal) -> str | None:
+        if appeal.state != Appeal.State.UPHELD:
+            return None
+        return services.further_redress_text()
+
+
+class AppealDetailSerializer(AppealSerializer):
+    timeline = EventSerializer(many=True, source="events.all")
+    evidence = EvidenceSerializer(many=True, source="evidence.all")
+    vouchers = VoucherSerializer(many=True, source="vouchers.all")
+
+
+class AppealListCreateApi(ListAPIView):
+    serializer_class = AppealSerializer
+    queryset = Appeal.objects.none()  # for the schema; requests use get_queryset
+
+    class Pagination(NewestFirstCursor):
+        ordering = ("-submitted_at", "-id")
+
+    pagination_class = Pagination
+
+    class AppealFileInputSerializer(serializers.Serializer):
+        decision = serializers.UUIDField()
+        reason = serializers.CharField(max_length=5000)
+
+    def get_queryset(self):  # noqa: ANN201
+        return selectors.appeal_list_for_user(user=self.request.user)
+
+    @extend_schema(request=AppealFileInputSerializer, responses={201: AppealDetailSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = self.AppealFileInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = selectors.decision_get_for_user(
+            user=request.user, decision_id=serializer.validated_data["decision"]
+        )
+        appeal = services.appeal_file(
+            decision=decision, appellant=request.user, reason=serializer.validated_data["reason"]
+        )
+        detail = selectors.appeal_get_for_user(user=request.user, appeal_id=appeal.public_id)
+        return Response(AppealDetailSerializer(detail).data, status=status.HTTP_201_CREATED)
+
+
+class AppealDetailApi(APIView):
+    @extend_schema(responses=AppealDetailSerializer)
+    def get(self, request: Request, appeal_id: str) -> Response:
+        return Response(
+            AppealDetailSerializer(selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)).data
+        )
+
+
+class AppealWithdrawApi(APIView):
+    @extend_schema(request=None, responses=AppealDetailSerializer)
+    def post(self, request: Request, appeal_id: str) -> Response:
+        appeal = selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
+        services.appeal_withdraw(appeal=appeal, acting_user=request.user)
+        return Response(
+            AppealDetailSerializer(selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)).data
+        )
+
+
+class AppealEvidenceApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "uploads"
+
+    class EvidenceInputSerializer(serializers.Serializer):
+        file = serializers.FileField(help_text="An image (JPEG, PNG, WebP) or a PDF, at most 20 MB.")
+
+    @extend_schema(request=EvidenceInputSerializer, responses={201: AppealDetailSerializer})
+    def post(self, request: Request, appeal_id: str) -> Response:
+        appeal = selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
+        serializer = self.EvidenceInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        if upload.size > evidence.MAX_EVIDENCE_BYTES:
+            raise DomainError(
+                f"{upload.name}: {services.evidence_message('too_large')}",
+                code="evidence_too_large",
+                field="file",
+                status=413,
+            )
+        services.appeal_evidence_add(
+            appeal=appeal, acting_user=request.user, files=[(upload.name, upload.read())]
+        )
+        detail = selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
+        return Response(AppealDetailSerializer(detail).data, status=status.HTTP_201_CREATED)
+
+
+class VoucherListApi(ListAPIView):
+    serializer_class = VoucherSerializer
+    queryset = CompensationVoucher.objects.none()  # for the schema; requests use get_queryset
+
+    class Pagination(NewestFirstCursor):
+        ordering = ("-issued_at", "-id")
+
+    pagination_class = Pagination
+
+    def get_queryset(self):  # noqa: ANN201
+        return selectors.voucher_list_for_user(user=self.request.user)

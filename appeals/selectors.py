@@ -1,19 +1,54 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
-from appeals.models import Decision
+from appeals.models import Appeal, AppealEvent, CompensationVoucher, Decision
 
 
 def decision_list_for_user(*, user: User) -> QuerySet[Decision]:
-    return Decision.objects.filter(subject_owner=user)
+    open_appeals = Appeal.objects.filter(state__in=Appeal.OPEN_STATES)
+    return Decision.objects.filter(subject_owner=user).prefetch_related(
+        Prefetch("appeals", queryset=open_appeals, to_attr="open_appeals")
+    )
 
 
 def decision_get_for_user(*, user: User, decision_id: object) -> Decision:
     """The one access helper for decisions: a creator sees only decisions about them (else 404)."""
     try:
         return Decision.objects.get(public_id=decision_id, subject_owner=user)
-    except (Decision.DoesNotExist, ValueError, TypeError) as exc:
+    except (Decision.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
+
+
+def appeal_list_for_user(*, user: User) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(appellant=user).select_related("decision")
+
+
+def appeal_get_for_user(*, user: User, appeal_id: object) -> Appeal:
+    """The one access helper for appeals: a creator sees only their own (else 404)."""
+    try:
+        return (
+            Appeal.objects.select_related("decision", "decided_by")
+            .prefetch_related(
+                Prefetch(
+                    "events", queryset=AppealEvent.objects.filter(internal=False).select_related("actor")
+                ),
+                "evidence",
+                "vouchers",
+            )
+            .get(public_id=appeal_id, appellant=user)
+        )
+    except (Appeal.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def voucher_list_for_user(*, user: User) -> QuerySet[CompensationVoucher]:
+    return CompensationVoucher.objects.filter(owner=user).select_related("decision", "appeal")
+
+
+def appeal_overdue_count() -> int:
+    return Appeal.objects.filter(state__in=Appeal.OPEN_STATES, due_at__lt=timezone.now()).count()

@@ -12,3 +12,12 @@ def notify_decision(decision_id: int) -> None:
     decision = Decision.objects.select_related("subject_owner").filter(pk=decision_id).first()
     if decision is not None:
         services.decision_notify(decision=decision)
+
+
+@shared_task
+def notify_appeal(
+    user_id: int, kind: str, template: str, appeal_id: int, voucher_id: int | None = None
+) -> None:
+    services.appeal_notify(
+        user_id=user_id, kind=kind, template=template, appeal_id=appeal_id, voucher_id=voucher_id
+    )

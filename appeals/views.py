@@ -1,21 +1,128 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from appeals import selectors
+from accounts.errors import DomainError
+from appeals import selectors, services
+from appeals.forms import AppealForm, EvidenceForm
+from appeals.models import Appeal, AppealEvidence
+
+
+def _files(uploads: list) -> list[tuple[str, bytes]]:
+    files = []
+    for upload in uploads:
+        if upload.size > services.evidence.MAX_EVIDENCE_BYTES:
+            raise DomainError(f"{upload.name}: {services.evidence_message('too_large')}", field="evidence")
+        files.append((upload.name, upload.read()))
+    return files
+
+
+def _form_errors(form, exc: ValidationError | DomainError) -> None:  # noqa: ANN001
+    if isinstance(exc, DomainError):
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
 
 
 @login_required
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
     decisions = selectors.decision_list_for_user(user=request.user)
     page = Paginator(decisions, 25).get_page(request.GET.get("page"))
-    return render(request, "appeals/index.html", {"page": page})
+    appeals = selectors.appeal_list_for_user(user=request.user)[:50]
+    return render(request, "appeals/index.html", {"page": page, "appeals": appeals})
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def decision_detail(request: HttpRequest, decision_id: str) -> HttpResponse:
     decision = selectors.decision_get_for_user(user=request.user, decision_id=decision_id)
-    return render(request, "appeals/decision_detail.html", {"decision": decision})
+    form = AppealForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = services.appeal_file(
+                decision=decision,
+                appellant=request.user,
+                reason=form.cleaned_data["reason"],
+                files=_files(form.cleaned_data["evidence"]),
+            )
+        except (ValidationError, DomainError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Your appeal was submitted. A staff member will review it."))
+            return redirect("appeals:appeal", appeal_id=appeal.public_id)
+    context = {
+        "decision": decision,
+        "form": form,
+        "not_appealable": services.decision_appealable(decision),
+        "window_ends": services.appeal_window_ends(decision),
+        "appeals": decision.appeals.all(),
+    }
+    return render(request, "appeals/decision_detail.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal_detail(request: HttpRequest, appeal_id: str) -> HttpResponse:
+    appeal = selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appeal_evidence_add(
+                appeal=appeal, acting_user=request.user, files=_files(form.cleaned_data["evidence"])
+            )
+        except (ValidationError, DomainError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Your evidence was added."))
+            return redirect("appeals:appeal", appeal_id=appeal.public_id)
+    context = {"appeal": appeal, "form": form, "redress_text": services.further_redress_text()}
+    return render(request, "appeals/appeal_detail.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def appeal_withdraw(request: HttpRequest, appeal_id: str) -> HttpResponse:
+    appeal = selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
+    try:
+        services.appeal_withdraw(appeal=appeal, acting_user=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your appeal was withdrawn."))
+    return redirect("appeals:appeal", appeal_id=appeal.public_id)
+
+
+@login_required
+@require_GET
+def evidence_file(request: HttpRequest, appeal_id: str, evidence_id: int) -> FileResponse:
+    """The appellant sees their files; staff see every file (from the admin)."""
+    if request.user.is_staff:
+        appeal = Appeal.objects.filter(public_id=appeal_id).first()
+    else:
+        appeal = selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
+    item = AppealEvidence.objects.filter(appeal=appeal, pk=evidence_id).first() if appeal else None
+    if item is None:
+        raise Http404
+    response = FileResponse(
+        item.file.open("rb"), content_type=item.content_type, as_attachment=True, filename=item.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def wallet(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "appeals/wallet.html", {"vouchers": selectors.voucher_list_for_user(user=request.user)}
+    )

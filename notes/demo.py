@@ -58,7 +58,27 @@ DEMO_NOTES = [
         [],
         "",
     ),
+    # Undeclared, but the file carries generator parameters: the platform labels it "suspected".
+    (0, "Lighthouse at dusk", "Evening walk along the coast.", ["travel"], "none", "none", ["none"], [], ""),
 ]
+
+_GENERATED_TITLES = {"Lighthouse at dusk"}
+
+
+def _generated_picture() -> bytes:
+    """A PNG with AUTOMATIC1111-style generation parameters, as a generator front end writes them."""
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text(
+        "parameters",
+        "lighthouse at dusk, soft light\nNegative prompt: blurry\n"
+        "Steps: 28, Sampler: DPM++ 2M, CFG scale: 6, Seed: 1234, Size: 960x720, Model: sdxl_base",
+    )
+    image = Image.open(io.BytesIO(_picture(7, 0)))
+    out = io.BytesIO()
+    image.save(out, "PNG", pnginfo=info)
+    return out.getvalue()
 
 
 def _picture(seed: int, index: int) -> bytes:
@@ -104,7 +124,10 @@ def demo_notes_create(*, authors: list[User]) -> int:
         note = services.note_create(author=author, title=title, body=body, topics=topics)
         images = [
             services.note_image_add(
-                note=note, acting_user=author, data=_picture(seed, i), filename=f"demo-{i + 1}.jpg"
+                note=note,
+                acting_user=author,
+                data=_generated_picture() if title in _GENERATED_TITLES else _picture(seed, i),
+                filename=f"demo-{i + 1}.{'png' if title in _GENERATED_TITLES else 'jpg'}",
             )
             for i in range(len(image_degrees))
         ]

@@ -474,3 +474,10 @@ def note_labels_sync(*, note: Note) -> None:
         existing.kind = declared["kind"]
         existing.evidence = declared["evidence"]
         existing.save(update_fields=["kind", "evidence"])
+
+
+def note_decision_effects(decision: Decision) -> None:
+    """Called by appeals when a decision about a note changes state: labels follow the ledger."""
+    note = Note.objects.filter(public_id=decision.subject_id).first()
+    if note is not None:
+        note_labels_sync(note=note)

@@ -223,7 +223,7 @@ REST_FRAMEWORK = {
         "uploads": os.environ.get("API_THROTTLE_UPLOADS", "60/hour"),
     },
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "portal.pagination.NewestFirstCursor",
+    "DEFAULT_PAGINATION_CLASS": "accounts.pagination.NewestFirstCursor",
     "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {
@@ -239,7 +239,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"DegreeEnum": "notes.models.Degree"},
+    "ENUM_NAME_OVERRIDES": {
+        "DegreeEnum": "notes.models.Degree",
+        "NoteStateEnum": "notes.models.Note.State",
+        "DecisionStateEnum": "appeals.models.Decision.State",
+        "AppealStateEnum": "appeals.models.Appeal.State",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------
@@ -349,6 +354,16 @@ LOGGING = {
 SUNLIGHT_SITE_NAME = "Sunlight"
 # Where links in emails point.
 SUNLIGHT_BASE_URL = os.environ.get("SUNLIGHT_BASE_URL", "http://127.0.0.1:8000")
+
+# --- Appeals ------------------------------------------------------------------------
+SUNLIGHT_APPEAL_WINDOW_DAYS = env_int("SUNLIGHT_APPEAL_WINDOW_DAYS", 180)
+SUNLIGHT_APPEAL_SLA_DAYS = env_int("SUNLIGHT_APPEAL_SLA_DAYS", 7)
+SUNLIGHT_VOUCHER_BASE_IMPRESSIONS = env_int("SUNLIGHT_VOUCHER_BASE_IMPRESSIONS", 1000)
+SUNLIGHT_VOUCHER_IMPRESSIONS_PER_DAY = env_int("SUNLIGHT_VOUCHER_IMPRESSIONS_PER_DAY", 200)
+SUNLIGHT_VOUCHER_MAX_IMPRESSIONS = env_int("SUNLIGHT_VOUCHER_MAX_IMPRESSIONS", 20000)
+SUNLIGHT_VOUCHER_VALID_DAYS = env_int("SUNLIGHT_VOUCHER_VALID_DAYS", 90)
+# Further redress after an upheld appeal (DSA Art. 21): shown to the creator. Empty: the built-in text.
+SUNLIGHT_REDRESS_TEXT = os.environ.get("SUNLIGHT_REDRESS_TEXT", "")
 
 # --- Provenance -----------------------------------------------------------------
 # Extra C2PA trust anchors (PEM files) on top of the shipped C2PA Trust List and the

@@ -49,8 +49,8 @@ def test_the_api_lists_my_decisions_and_404s_others(
 ):
     mine = [_decision(creator) for _ in range(3)]
     theirs = _decision(outsider)
-    # Session token (exists + load), the user, the page: the same for 3 decisions or 300.
-    with django_assert_num_queries(4):
+    # Session token (exists + load), the user, the page, the open appeals: the same for 3 decisions or 300.
+    with django_assert_num_queries(5):
         response = creator_api.get("/api/v1/decisions/")
     assert [d["id"] for d in response.json()["results"]] == [str(d.public_id) for d in reversed(mine)]
     assert creator_api.get(f"/api/v1/decisions/{theirs.public_id}/").status_code == 404

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from appeals.evidence import MAX_EVIDENCE_FILES
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    def clean(self, data: object, initial: object = None) -> list:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(EvidenceField, self).clean(item, initial) for item in files]
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the decision wrong?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Explain how you made the content. Up to 5000 characters."),
+    )
+    evidence = EvidenceField(
+        label=_("Evidence (optional)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+        help_text=_(
+            "Drafts, process photos, a screen recording still or a PDF: up to %(n)s files, 20 MB each."
+        )
+        % {"n": MAX_EVIDENCE_FILES},
+    )
+
+
+class EvidenceForm(forms.Form):
+    evidence = EvidenceField(
+        label=_("Add evidence"),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+    )
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            ("upheld", _("Uphold: the decision stands")),
+            ("overturned", _("Overturn: reverse the decision")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reply = forms.CharField(
+        label=_("Reply to the creator"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Shown to the creator: give your reasons."),
+    )
+    internal_note = forms.CharField(
+        label=_("Internal note (staff only)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,51 @@
+"""Twenty staff members overturning the same appeal at the same moment, on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from accounts.errors import DomainError
+from appeals import services
+from appeals.models import Appeal, CompensationVoucher, Decision
+from tests.factories import UserFactory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_overturns_make_one_decision_and_one_voucher(
+    creator, django_capture_on_commit_callbacks
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks under real concurrency are tested on PostgreSQL (CI's second run)")
+    from tests.appeals.conftest import labelled_note_decision
+
+    decision = labelled_note_decision(creator, django_capture_on_commit_callbacks)
+    appeal = services.appeal_file(decision=decision, appellant=creator, reason="Mine.")
+    staff = [UserFactory(is_staff=True) for _ in range(20)]
+    barrier = threading.Barrier(20)
+    outcomes: list[str] = []
+
+    def overturn(member) -> None:  # noqa: ANN001
+        try:
+            barrier.wait()
+            services.appeal_decide(appeal=appeal, outcome="overturned", acting_user=member, reply="Agreed.")
+            outcomes.append("decided")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=overturn, args=(member,)) for member in staff]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["already_decided"] * 19 + ["decided"]
+    appeal.refresh_from_db()
+    assert appeal.state == "overturned"
+    assert Decision.objects.get(pk=decision.pk).state == "reversed"
+    assert CompensationVoucher.objects.filter(decision=decision).count() == 1
+    assert Appeal.objects.get(pk=appeal.pk).events.filter(kind="overturned").count() == 1
