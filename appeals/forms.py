@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from appeals.evidence import MAX_EVIDENCE_FILES
@@ -16,6 +18,12 @@ class EvidenceField(forms.FileField):
         return [super(EvidenceField, self).clean(item, initial) for item in files]
 
 
+def _evidence_help() -> str:
+    return gettext(
+        "Drafts, process photos, a screen recording still or a PDF: up to %(n)s files, 20 MB each."
+    ) % {"n": MAX_EVIDENCE_FILES}
+
+
 class AppealForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is the decision wrong?"),
@@ -27,10 +35,8 @@ class AppealForm(forms.Form):
         label=_("Evidence (optional)"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
-        help_text=_(
-            "Drafts, process photos, a screen recording still or a PDF: up to %(n)s files, 20 MB each."
-        )
-        % {"n": MAX_EVIDENCE_FILES},
+        # Lazy all the way: interpolated when the form renders, in that request's language.
+        help_text=lazy(_evidence_help, str)(),
     )
 
 

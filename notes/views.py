@@ -46,7 +46,9 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
     note = selectors.note_get_public(note_id=note_id, viewer=request.user)
-    return render(request, "notes/note_detail.html", {"note": note})
+    # Evidence the creator's own declaration covers: no decision, but readers see what the files say.
+    covered = [item for item in note_evidence(note=note) if item["covered"]]
+    return render(request, "notes/note_detail.html", {"note": note, "covered_evidence": covered})
 
 
 @login_required

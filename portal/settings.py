@@ -251,7 +251,7 @@ SPECTACULAR_SETTINGS = {
 # Without CELERY_BROKER_URL tasks run in-process (the embedded default).
 SUNLIGHT_TASKS_IN_PROCESS = not os.environ.get("CELERY_BROKER_URL")
 # In-process mode never touches a broker; "memory://" keeps Celery from looking for one on localhost.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or (
     None if SUNLIGHT_TASKS_IN_PROCESS else CELERY_BROKER_URL
 )

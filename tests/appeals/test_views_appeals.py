@@ -129,3 +129,11 @@ def test_the_staff_queue_filters_assigns_and_decides(
     assert "already decided" in response.content.decode()
     appeal.refresh_from_db()
     assert appeal.state == "overturned"
+
+
+def test_the_appeal_form_is_in_chinese(client, creator, decision):
+    client.force_login(creator)
+    html = client.get(
+        f"/appeals/decisions/{decision.public_id}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "最多 5 个文件" in html and "为什么这个决定有误" in html

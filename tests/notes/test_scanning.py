@@ -156,3 +156,15 @@ def test_scan_status_is_only_for_the_author(client, creator, outsider):
     client.force_login(creator)
     # Tasks run after commit; in this test they never ran, so the scan is still pending.
     assert client.get(f"/notes/{note.public_id}/scan-status/").json() == {"pending": 1, "images": 1}
+
+
+def test_readers_see_what_the_files_say_when_the_creator_declared_it(
+    client, creator, django_capture_on_commit_callbacks
+):
+    note = _note_with(creator, django_capture_on_commit_callbacks, a1111_png_bytes())
+    declare(note, degree="generated", text="none", images=["generated"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.note_publish(note=note, acting_user=creator)
+    html = client.get(f"/notes/{note.public_id}/").content.decode()
+    assert "What the files say" in html
+    assert "Image 1 contains generation parameters written by AUTOMATIC1111-compatible." in html
