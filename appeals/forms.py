@@ -5,17 +5,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.webforms import MultipleFileField, MultipleFileInput
 from appeals.evidence import MAX_EVIDENCE_FILES
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceField(forms.FileField):
-    def clean(self, data: object, initial: object = None) -> list:
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(EvidenceField, self).clean(item, initial) for item in files]
 
 
 def _evidence_help() -> str:
@@ -31,7 +22,7 @@ class AppealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Explain how you made the content. Up to 5000 characters."),
     )
-    evidence = EvidenceField(
+    evidence = MultipleFileField(
         label=_("Evidence (optional)"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
@@ -41,7 +32,7 @@ class AppealForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    evidence = EvidenceField(
+    evidence = MultipleFileField(
         label=_("Add evidence"),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.errors import DomainError
+from accounts.webforms import add_service_errors
 from appeals import selectors, services
 from appeals.forms import AppealForm, EvidenceForm
 from appeals.models import Appeal, AppealEvidence
@@ -22,15 +23,6 @@ def _files(uploads: list) -> list[tuple[str, bytes]]:
             raise DomainError(f"{upload.name}: {services.evidence_message('too_large')}", field="evidence")
         files.append((upload.name, upload.read()))
     return files
-
-
-def _form_errors(form, exc: ValidationError | DomainError) -> None:  # noqa: ANN001
-    if isinstance(exc, DomainError):
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 @login_required
@@ -56,7 +48,7 @@ def decision_detail(request: HttpRequest, decision_id: str) -> HttpResponse:
                 files=_files(form.cleaned_data["evidence"]),
             )
         except (ValidationError, DomainError) as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your appeal was submitted. A staff member will review it."))
             return redirect("appeals:appeal", appeal_id=appeal.public_id)
@@ -81,7 +73,7 @@ def appeal_detail(request: HttpRequest, appeal_id: str) -> HttpResponse:
                 appeal=appeal, acting_user=request.user, files=_files(form.cleaned_data["evidence"])
             )
         except (ValidationError, DomainError) as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your evidence was added."))
             return redirect("appeals:appeal", appeal_id=appeal.public_id)

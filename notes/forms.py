@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.webforms import MultipleFileField, MultipleFileInput
 from notes.models import Degree, NoteImage
 
 TOOL_SUGGESTIONS = [
@@ -49,24 +50,10 @@ class NoteForm(forms.Form):
         return split_list(self.cleaned_data["topics"])
 
 
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Django's documented pattern for an <input type=file multiple>: clean each file."""
-
-    def clean(self, data: object, initial: object = None) -> list:
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        if not files and self.required:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
-
-
 class ImageUploadForm(forms.Form):
     images = MultipleFileField(
         label=_("Add images"),
-        widget=MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text=_("JPEG, PNG or WebP, up to 20 MB each, at most 9 images per note."),
         error_messages={"required": _("Choose at least one image.")},
     )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,22 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.errors import DomainError
+from accounts.webforms import add_service_errors
 from notes import media, propagation, selectors, services
 from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, NoteForm
 from notes.models import ImageScan, Note
 from notes.scanning import note_evidence
-
-
-def _add_errors(form: forms.Form, exc: ValidationError | DomainError) -> None:
-    """Show a service's refusal on the form it came from: on the field it names, else on top."""
-    if isinstance(exc, DomainError):
-        errors = {exc.field: [exc.message]}
-    else:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, field_errors in errors.items():
-        target = field if field in form.fields else None
-        for error in field_errors:
-            form.add_error(target, error)
 
 
 @require_GET
@@ -71,7 +59,7 @@ def note_new(request: HttpRequest) -> HttpResponse:
                 topics=form.cleaned_data["topics"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Draft saved. Add images and your declaration, then publish."))
             return redirect("note-edit", note_id=note.public_id)
@@ -148,7 +136,7 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
                 topics=form.cleaned_data["topics"],
             )
         except (ValidationError, DomainError) as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("note-edit", note_id=note.public_id)
@@ -251,7 +239,7 @@ def note_declaration(request: HttpRequest, note_id: str) -> HttpResponse:
                 ),
             )
         except (ValidationError, DomainError) as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your declaration was saved."))
             return redirect("note-edit", note_id=note.public_id)
