@@ -97,8 +97,8 @@ def appeal_withdraw(request: HttpRequest, appeal_id: str) -> HttpResponse:
 @login_required
 @require_GET
 def evidence_file(request: HttpRequest, appeal_id: str, evidence_id: int) -> FileResponse:
-    """The appellant sees their files; staff see every file (from the admin)."""
-    if request.user.is_staff:
+    """The appellant sees their files; staff (with MFA, as for the admin) see every file."""
+    if request.user.is_staff and is_mfa_enabled(request.user, [Authenticator.Type.TOTP]):
         appeal = Appeal.objects.filter(public_id=appeal_id).first()
     else:
         appeal = selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)

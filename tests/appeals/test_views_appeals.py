@@ -137,3 +137,20 @@ def test_the_appeal_form_is_in_chinese(client, creator, decision):
         f"/appeals/decisions/{decision.public_id}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).content.decode()
     assert "最多 5 个文件" in html and "为什么这个决定有误" in html
+
+
+def test_staff_without_mfa_cannot_read_evidence(
+    client, creator, decision, django_capture_on_commit_callbacks
+):
+    from tests.factories import UserFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = services.appeal_file(
+            decision=decision, appellant=creator, reason="Mine.", files=[("a.jpg", jpeg_bytes())]
+        )
+    url = f"/appeals/{appeal.public_id}/evidence/{appeal.evidence.first().pk}/"
+    no_mfa = UserFactory(is_staff=True)
+    client.force_login(no_mfa)
+    assert client.get(url).status_code == 404
+    TOTP.activate(no_mfa, generate_totp_secret())
+    assert client.get(url).status_code == 200
