@@ -21,8 +21,14 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Create the demo creators, their notes and a staff user (idempotent)."
 
-    @transaction.atomic
     def handle(self, *args: object, **options: object) -> None:
+        # One transaction for the data; its scanning and labelling tasks run as it commits,
+        # so the summary below is printed once everything is in place.
+        with transaction.atomic():
+            created = self._create()
+        self._report(created)
+
+    def _create(self) -> int:
         users = []
         for email, name, is_staff in DEMO_USERS:
             user, created = User.objects.get_or_create(
@@ -37,7 +43,9 @@ class Command(BaseCommand):
             users.append((user, is_staff))
         from notes.demo import demo_notes_create
 
-        created = demo_notes_create(authors=[user for user, is_staff in users if not is_staff])
+        return demo_notes_create(authors=[user for user, is_staff in users if not is_staff])
+
+    def _report(self, created: int) -> None:
         self.stdout.write(self.style.SUCCESS(f"Demo data is loaded ({created} demo notes created now)."))
         self.stdout.write(f"  Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, _name, is_staff in DEMO_USERS:
