@@ -404,6 +404,13 @@ def appeal_decide(
                     },
                 )
                 if created:
+                    _notify_after_commit(
+                        locked.appellant_id,
+                        "voucher_issued",
+                        "appeals/email/voucher_issued",
+                        locked.pk,
+                        voucher.pk,
+                    )
                     AppealEvent.objects.create(
                         appeal=locked,
                         kind=AppealEvent.Kind.VOUCHER,
