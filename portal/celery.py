@@ -8,6 +8,17 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
+
+def _transport_options() -> dict[str, int]:
+    # A message a killed worker had taken is handed out again once it has been unacknowledged
+    # for visibility_timeout seconds; workers sweep for such messages every restore interval.
+    options = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 60 * 60))}
+    if os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL"):
+        options["unacked_restore_interval"] = int(os.environ["CELERY_UNACKED_RESTORE_INTERVAL"])
+        options["unacked_restore_throttle"] = 1
+    return options
+
+
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.update(
@@ -23,7 +34,7 @@ app.conf.update(
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
     broker_connection_retry_on_startup=True,
-    broker_transport_options={"visibility_timeout": 60 * 60},
+    broker_transport_options=_transport_options(),
     timezone="UTC",
 )
 app.autodiscover_tasks()

@@ -56,67 +56,93 @@ class Worker:
     log: Path
 
 
-@pytest.fixture
-def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
-    """A real `celery -A portal worker` process on Redis, sharing this test's database."""
-    require(_redis_reachable(), f"no Redis broker reachable at {REDIS_URL}")
-    queue = f"sunlight-test-{uuid.uuid4().hex[:8]}"
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
-    log = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": REDIS_URL,
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        # The same files as this test process: the worker reads the originals it uploaded.
-        "SUNLIGHT_VAR_DIR": str(settings.VAR_DIR),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
-    }
-    with log.open("w") as log_file:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "-Q",
-                queue,
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    saved = {
-        key: app.conf[key]
-        for key in ("task_always_eager", "broker_url", "result_backend", "task_default_queue")
-    }
-    app.conf.update(
-        task_always_eager=False, broker_url=REDIS_URL, result_backend=REDIS_URL, task_default_queue=queue
-    )
-    _reset_celery_clients()
-    try:
+class Workers:
+    """Starts real `celery -A portal worker` processes on one Redis queue, sharing this test's database."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.queue = f"sunlight-test-{uuid.uuid4().hex[:8]}"
+        self.mail_dir = tmp_path / "mail"
+        self.mail_dir.mkdir()
+        self.tmp_path = tmp_path
+        self.started: list[Worker] = []
+
+    def start(self, **extra_env: str) -> Worker:
+        log = self.tmp_path / f"worker-{len(self.started) + 1}.log"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": _database_url(),
+            "CELERY_BROKER_URL": REDIS_URL,
+            "CELERY_TASK_DEFAULT_QUEUE": self.queue,
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(self.mail_dir),
+            # The same files as this test process: the worker reads the originals it uploaded.
+            "SUNLIGHT_VAR_DIR": str(settings.VAR_DIR),
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+            **extra_env,
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-Q",
+            self.queue,
+            "-n",
+            f"w{len(self.started) + 1}-{self.queue}@%h",
+        ]
+        with log.open("w") as log_file:
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        worker = Worker(process=process, mail_dir=self.mail_dir, log=log)
+        self.started.append(worker)
         deadline = time.monotonic() + 60
         while "ready" not in log.read_text():
             assert process.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "worker did not start:\n" + log.read_text()
             time.sleep(0.2)
-        yield Worker(process=process, mail_dir=mail_dir, log=log)
+        return worker
+
+    def stop_all(self) -> None:
+        for worker in self.started:
+            if worker.process.poll() is None:
+                worker.process.terminate()
+                try:
+                    worker.process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    worker.process.kill()
+
+
+@pytest.fixture
+def celery_workers(transactional_db, tmp_path) -> Iterator[Workers]:
+    """This process sends tasks to Redis; the test starts (and may kill) the workers."""
+    require(_redis_reachable(), f"no Redis broker reachable at {REDIS_URL}")
+    workers = Workers(tmp_path)
+    saved = {
+        key: app.conf[key]
+        for key in ("task_always_eager", "broker_url", "result_backend", "task_default_queue")
+    }
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=REDIS_URL,
+        result_backend=REDIS_URL,
+        task_default_queue=workers.queue,
+    )
+    _reset_celery_clients()
+    try:
+        yield workers
     finally:
         app.conf.update(saved)
         _reset_celery_clients()
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        workers.stop_all()
+
+
+@pytest.fixture
+def celery_worker(celery_workers) -> Worker:
+    """One real worker, started."""
+    return celery_workers.start()
