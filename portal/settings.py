@@ -194,6 +194,8 @@ MFA_TOTP_ISSUER = "Sunlight"
 
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_SERVE_SPECIFICATION = True
+# allauth ships CDN-based pages for its specification; ours serves Swagger UI locally.
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = "headless/spec/swagger_local.html"
 HEADLESS_FRONTEND_URLS = {
     # Links in emails sent to mobile users open the server-rendered pages.
     "account_confirm_email": "/accounts/confirm-email/{key}/",

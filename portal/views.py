@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -28,6 +31,19 @@ def guidelines(request: HttpRequest) -> HttpResponse:
 @require_GET
 def transparency(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/transparency.html", {"figures": transparency_figures()})
+
+
+@require_GET
+def auth_openapi_json(request: HttpRequest) -> HttpResponse:
+    """allauth headless's specification, serialised with Django's encoder.
+
+    allauth's own view uses plain ``json.dumps``, which fails on the translatable labels of our
+    sign-up form's extra field; the schema itself is allauth's.
+    """
+    from allauth.headless.spec.internal.schema import get_schema
+
+    content = json.dumps(get_schema(), cls=DjangoJSONEncoder)
+    return HttpResponse(content, content_type="application/vnd.oai.openapi+json")
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -91,3 +91,10 @@ def test_the_openapi_schema_generates_without_warnings():
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_authentication_api_docs_are_served_locally(client):
+    html = client.get("/_allauth/openapi.html").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower() and "<script>" not in html
+    assert client.get("/_allauth/openapi.json").json()["info"]
