@@ -13,7 +13,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.errors import DomainError
-from notes import media, selectors, services
+from notes import selectors, services
 from notes.evidence_text import describe, label_explanation
 from notes.models import Degree, ImageScan, Label, Note, NoteImage, ProvenanceSignal
 
@@ -233,15 +233,7 @@ class NoteImageUploadApi(APIView):
         serializer = ImageUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["image"]
-        if upload.size > media.MAX_UPLOAD_BYTES:
-            raise DomainError(
-                services.image_rejection_message(
-                    media.ImageRejected("too_large", max_mb=media.MAX_UPLOAD_BYTES // (1024 * 1024))
-                ),
-                code="image_too_large",
-                field="image",
-                status=413,
-            )
+        services.note_image_check_size(size=upload.size)
         services.note_image_add(
             note=note,
             acting_user=request.user,

@@ -62,6 +62,17 @@ def image_rejection_message(error: media.ImageRejected) -> str:
     return _("The file is not an image we can read. Upload a JPEG, PNG or WebP image.")
 
 
+def note_image_check_size(*, size: int, field: str = "image") -> None:
+    """Refuse an oversized upload from its declared size, before its bytes are read."""
+    if size > media.MAX_UPLOAD_BYTES:
+        raise DomainError(
+            image_rejection_message(media.ImageRejected("too_large")),
+            code="image_too_large",
+            field=field,
+            status=413,
+        )
+
+
 def _lock(note: Note) -> Note:
     return Note.objects.select_for_update().get(pk=note.pk)
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.errors import DomainError
 from accounts.webforms import add_service_errors
-from notes import media, propagation, selectors, services
+from notes import propagation, selectors, services
 from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, NoteForm
 from notes.models import ImageScan, Note
 from notes.scanning import note_evidence
@@ -186,13 +186,7 @@ def note_images_upload(request: HttpRequest, note_id: str) -> HttpResponse:
     for upload in form.cleaned_data["images"]:
         name = upload.name
         try:
-            if upload.size > media.MAX_UPLOAD_BYTES:
-                raise DomainError(
-                    services.image_rejection_message(
-                        media.ImageRejected("too_large", max_mb=media.MAX_UPLOAD_BYTES // (1024 * 1024))
-                    ),
-                    field="images",
-                )
+            services.note_image_check_size(size=upload.size, field="images")
             services.note_image_add(note=note, acting_user=request.user, data=upload.read(), filename=name)
         except (DomainError, ValidationError) as exc:
             message = exc.message if isinstance(exc, DomainError) else "; ".join(exc.messages)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import urllib.parse
 
 import pytest
@@ -17,6 +18,16 @@ def require(available: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
+def wait_for(predicate, timeout: float = 60.0, interval: float = 0.1) -> None:  # noqa: ANN001
+    """Poll until a real worker process has done its part (integration tests)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError("timed out waiting for the worker")
 
 
 def headless_login(client: APIClient, email: str, password: str) -> str:

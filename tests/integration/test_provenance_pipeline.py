@@ -1,24 +1,14 @@
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from appeals.models import Decision
 from notes.models import ImageScan, Label, Note
 from tests.images import a1111_png_bytes, jpeg_bytes
+from tests.support import wait_for
 
 pytestmark = pytest.mark.integration
-
-
-def _wait_for(predicate, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.25)
-    raise AssertionError("timed out waiting for the worker")
 
 
 def test_a_real_worker_scans_uploads_and_labels_undeclared_ai(celery_worker, client, creator):
@@ -37,7 +27,7 @@ def test_a_real_worker_scans_uploads_and_labels_undeclared_ai(celery_worker, cli
     assert response.status_code == 302
 
     # The web request only enqueued the scans; the worker process reads the originals.
-    _wait_for(lambda: ImageScan.objects.filter(image__note=note, status="done").count() == 2)
+    wait_for(lambda: ImageScan.objects.filter(image__note=note, status="done").count() == 2)
     assert client.get(f"/notes/{note.public_id}/scan-status/").json() == {"pending": 0, "images": 2}
     html = client.get(f"/notes/{note.public_id}/edit/").content.decode()
     assert "generation parameters written by AUTOMATIC1111-compatible" in html
@@ -53,7 +43,7 @@ def test_a_real_worker_scans_uploads_and_labels_undeclared_ai(celery_worker, cli
     )
     assert client.post(f"/notes/{note.public_id}/publish/").status_code == 302
 
-    _wait_for(lambda: Label.objects.filter(note=note, tier="suspected").exists())
+    wait_for(lambda: Label.objects.filter(note=note, tier="suspected").exists())
     decision = Decision.objects.get(subject_id=note.public_id)
     assert decision.kind == "label_suspected" and decision.automated_decision
     assert (

@@ -13,24 +13,16 @@ from notes import services
 from notes.models import ImageScan, ProvenanceSignal
 from notes.tasks import scan_image
 from tests.images import a1111_png_bytes
+from tests.support import wait_for
 
 pytestmark = pytest.mark.integration
-
-
-def _wait_for(predicate, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out")
 
 
 def test_a_killed_worker_leaves_no_half_state_and_the_redelivery_completes(celery_workers, creator, tmp_path):
     first = celery_workers.start(CELERY_VISIBILITY_TIMEOUT="2")
     note = services.note_create(author=creator, title="Interrupted")
     image = services.note_image_add(note=note, acting_user=creator, data=a1111_png_bytes(), filename="a.png")
-    _wait_for(lambda: ImageScan.objects.filter(image=image, status="done").exists())
+    wait_for(lambda: ImageScan.objects.filter(image=image, status="done").exists())
 
     # Start over with the scan, and make the original unreadable until we say so: a FIFO
     # blocks the worker inside the task, deterministically, where a real read would be.
@@ -42,7 +34,7 @@ def test_a_killed_worker_leaves_no_half_state_and_the_redelivery_completes(celer
     os.mkfifo(path)
 
     result = scan_image.delay(image.pk)
-    _wait_for(lambda: f"scan_image[{result.id}] received" in first.log.read_text())
+    wait_for(lambda: f"scan_image[{result.id}] received" in first.log.read_text())
     time.sleep(0.5)
     os.kill(first.process.pid, signal.SIGKILL)
     first.process.wait(timeout=10)
@@ -53,7 +45,7 @@ def test_a_killed_worker_leaves_no_half_state_and_the_redelivery_completes(celer
     os.remove(path)
     shutil.move(kept, path)
     second = celery_workers.start(CELERY_VISIBILITY_TIMEOUT="2", CELERY_UNACKED_RESTORE_INTERVAL="1")
-    _wait_for(lambda: ImageScan.objects.filter(image=image, status="done").exists(), timeout=90)
+    wait_for(lambda: ImageScan.objects.filter(image=image, status="done").exists(), timeout=90)
     scan = ImageScan.objects.get(image=image)
     assert (scan.tier, scan.kind) == ("suspected", "generated")
     assert ProvenanceSignal.objects.filter(image=image).count() == 1
