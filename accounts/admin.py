@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Notification, User
@@ -35,3 +36,12 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     search_fields = ["title", "recipient__email"]
     readonly_fields = ["recipient", "kind", "title", "body", "url", "created_at", "read_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.models import Notification
+from core.apis import SelectorListApi
 
 
 class MeApi(APIView):
@@ -48,12 +49,13 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
 
 
-class NotificationListApi(ListAPIView):
+class NotificationListApi(SelectorListApi):
     serializer_class = NotificationOutputSerializer
-    queryset = Notification.objects.none()  # for the schema; requests use get_queryset
+    queryset = Notification.objects.none()
 
-    def get_queryset(self):  # noqa: ANN201
-        return selectors.notification_list(user=self.request.user)
+    @staticmethod
+    def selector(request: Request) -> QuerySet[Notification]:
+        return selectors.notification_list(user=request.user)
 
 
 class NotificationUnreadCountApi(APIView):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
+from core.pagination import LIST_PAGE_SIZE
 
 
 class ProfileForm(forms.Form):
@@ -41,7 +42,9 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.notification_list(user=request.user), 30).get_page(request.GET.get("page"))
+    page = Paginator(selectors.notification_list(user=request.user), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "accounts/notifications.html", {"page": page})
 
 

@@ -12,26 +12,115 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.errors import DomainError
 from appeals import selectors, services
-from appeals.forms import DecideForm
-from appeals.models import Appeal, AppealEvent, AppealEvidence, CompensationVoucher, Decision
+from appeals.forms import DecideForm, ReverseDecisionForm
+from appeals.models import Appeal, AppealEvent, AppealEvidence, CompensationVoucher, Decision, DecisionEvent
+from core.errors import DomainError
+from core.forms import add_service_errors
+
+
+class DecisionEventInline(admin.TabularInline):
+    """The audit trail, internal notes included (staff only)."""
+
+    model = DecisionEvent
+    fk_name = "decision"
+    extra = 0
+    can_delete = False
+    fields = ["at", "kind", "actor_display", "reason", "internal_note", "appeal"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("by"))
+    def actor_display(self, event: DecisionEvent) -> str:
+        return str(event.actor) if event.actor_id else _("System (automated)")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Decision)
 class DecisionAdmin(admin.ModelAdmin):
-    list_display = ["kind", "subject_title", "subject_owner", "state", "automated_decision", "created_at"]
-    list_filter = ["kind", "state", "automated_detection", "automated_decision", "subject_type"]
+    list_display = [
+        "kind",
+        "subject_title",
+        "subject_owner",
+        "state",
+        "automated_decision",
+        "created_at",
+        "ends_at",
+    ]
+    list_filter = [
+        "kind",
+        "state",
+        "automated_detection",
+        "automated_decision",
+        "subject_type",
+        "source",
+        "rule_code",
+    ]
     list_select_related = ["subject_owner", "decided_by"]
     search_fields = ["public_id", "subject_id", "subject_title", "subject_owner__email"]
-    # The ledger is written by services only; staff read it here.
-    readonly_fields = [f.name for f in Decision._meta.fields]
+    # The ledger is written by services only; staff read it here and act through the views below.
+    readonly_fields = [*(f.name for f in Decision._meta.fields), "reverse_link"]
+    inlines = [DecisionEventInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.display(description=gettext_lazy("correct"))
+    def reverse_link(self, decision: Decision) -> str:
+        if decision.state == Decision.State.REVERSED:
+            return "—"
+        url = reverse("admin:appeals_decision_reverse", args=[decision.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Reverse this decision"))
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<int:decision_pk>/reverse/",
+                self.admin_site.admin_view(self.reverse_view),
+                name="appeals_decision_reverse",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reverse_view(self, request: HttpRequest, decision_pk: int) -> HttpResponse:
+        if not request.user.has_perm("appeals.decide"):
+            raise PermissionDenied
+        decision = get_object_or_404(Decision.objects.select_related("subject_owner"), pk=decision_pk)
+        form = ReverseDecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.decision_reverse(
+                    decision=decision,
+                    acting_user=request.user,
+                    reason=form.cleaned_data["reason"],
+                    internal_note=form.cleaned_data["internal_note"],
+                )
+            except (DomainError, PermissionDenied) as exc:
+                self.message_user(request, getattr(exc, "message", str(exc)), messages.ERROR)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                self.message_user(
+                    request,
+                    _("The decision was reversed; its effects are gone and the creator was told."),
+                    messages.SUCCESS,
+                )
+                return redirect("admin:appeals_decision_change", decision.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "decision": decision,
+            "form": form,
+            "title": _("Reverse decision"),
+        }
+        return TemplateResponse(request, "admin/appeals/decision/reverse.html", context)
 
 
 class EvidenceInline(admin.TabularInline):
@@ -174,6 +263,9 @@ class AppealAdmin(admin.ModelAdmin):
         ]
 
     def decide_view(self, request: HttpRequest, appeal_pk: int) -> HttpResponse:
+        # The page shows internal notes and evidence: only those allowed to decide appeals open it.
+        if not request.user.has_perm("appeals.decide_appeal"):
+            raise PermissionDenied
         appeal = get_object_or_404(Appeal.objects.select_related("decision", "appellant"), pk=appeal_pk)
         form = DecideForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -189,9 +281,7 @@ class AppealAdmin(admin.ModelAdmin):
                 self.message_user(request, getattr(exc, "message", str(exc)), messages.ERROR)
                 return redirect("admin:appeals_appeal_change", appeal.pk)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             else:
                 self.message_user(
                     request, _("The appeal was decided and the creator notified."), messages.SUCCESS

@@ -1,18 +1,19 @@
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.generics import RetrieveAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts.errors import DomainError
-from accounts.pagination import NewestFirstCursor
-from appeals import evidence, selectors, services
-from appeals.models import Appeal, CompensationVoucher, Decision
+from appeals import selectors, services
+from appeals.models import APPEAL_REASON_MAX, Appeal, CompensationVoucher, Decision, DecisionEvent
+from appeals.redress import further_redress_text
+from core.apis import SelectorListApi
 
 
 class DecisionOutputSerializer(serializers.ModelSerializer):
@@ -35,24 +36,51 @@ class DecisionOutputSerializer(serializers.ModelSerializer):
             "facts",
             "evidence",
             "rule",
+            "rule_code",
+            "ground",
+            "content_type",
+            "source",
             "automated_detection",
             "automated_decision",
+            "territorial_scope",
             "created_at",
             "ends_at",
             "reversed_at",
+            "expired_at",
         ]
 
 
-class DecisionListApi(ListAPIView):
-    serializer_class = DecisionOutputSerializer
-    queryset = Decision.objects.none()  # for the schema; requests use get_queryset
+class DecisionEventSerializer(serializers.Serializer):
+    """One change in the decision's history, as the creator sees it (no internal notes, no staff names)."""
 
-    def get_queryset(self):  # noqa: ANN201
-        return selectors.decision_list_for_user(user=self.request.user)
+    kind = serializers.ChoiceField(choices=DecisionEvent.Kind.choices)
+    kind_display = serializers.CharField(source="get_kind_display")
+    by = serializers.SerializerMethodField(help_text="system (automated) or staff.")
+    reason = serializers.CharField()
+    at = serializers.DateTimeField()
+
+    def get_by(self, event: DecisionEvent) -> str:
+        return "staff" if event.actor_id else "system"
+
+
+class DecisionDetailSerializer(DecisionOutputSerializer):
+    timeline = DecisionEventSerializer(many=True, source="events.all")
+
+    class Meta(DecisionOutputSerializer.Meta):
+        fields = [*DecisionOutputSerializer.Meta.fields, "timeline"]
+
+
+class DecisionListApi(SelectorListApi):
+    serializer_class = DecisionOutputSerializer
+    queryset = Decision.objects.none()
+
+    @staticmethod
+    def selector(request: Request) -> QuerySet[Decision]:
+        return selectors.decision_list_for_user(user=request.user)
 
 
 class DecisionDetailApi(RetrieveAPIView):
-    serializer_class = DecisionOutputSerializer
+    serializer_class = DecisionDetailSerializer
     queryset = Decision.objects.none()  # for the schema; requests use get_object
 
     def get_object(self) -> Decision:
@@ -99,7 +127,7 @@ class AppealSerializer(serializers.Serializer):
     def get_further_redress(self, appeal: Appeal) -> str | None:
         if appeal.state != Appeal.State.UPHELD:
             return None
-        return services.further_redress_text()
+        return further_redress_text()
 
 
 class AppealDetailSerializer(AppealSerializer):
@@ -108,21 +136,18 @@ class AppealDetailSerializer(AppealSerializer):
     vouchers = VoucherSerializer(many=True, source="vouchers.all")
 
 
-class AppealListCreateApi(ListAPIView):
+class AppealListCreateApi(SelectorListApi):
     serializer_class = AppealSerializer
-    queryset = Appeal.objects.none()  # for the schema; requests use get_queryset
-
-    class Pagination(NewestFirstCursor):
-        ordering = ("-submitted_at", "-id")
-
-    pagination_class = Pagination
+    queryset = Appeal.objects.none()
+    ordering = ("-submitted_at", "-id")
 
     class AppealFileInputSerializer(serializers.Serializer):
         decision = serializers.UUIDField()
-        reason = serializers.CharField(max_length=5000)
+        reason = serializers.CharField(max_length=APPEAL_REASON_MAX)
 
-    def get_queryset(self):  # noqa: ANN201
-        return selectors.appeal_list_for_user(user=self.request.user)
+    @staticmethod
+    def selector(request: Request) -> QuerySet[Appeal]:
+        return selectors.appeal_list_for_user(user=request.user)
 
     @extend_schema(request=AppealFileInputSerializer, responses={201: AppealDetailSerializer})
     def post(self, request: Request) -> Response:
@@ -170,13 +195,7 @@ class AppealEvidenceApi(APIView):
         serializer = self.EvidenceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        if upload.size > evidence.MAX_EVIDENCE_BYTES:
-            raise DomainError(
-                f"{upload.name}: {services.evidence_message('too_large')}",
-                code="evidence_too_large",
-                field="file",
-                status=413,
-            )
+        services.evidence_check_size(size=upload.size, name=upload.name, field="file")
         services.appeal_evidence_add(
             appeal=appeal, acting_user=request.user, files=[(upload.name, upload.read())]
         )
@@ -184,14 +203,11 @@ class AppealEvidenceApi(APIView):
         return Response(AppealDetailSerializer(detail).data, status=status.HTTP_201_CREATED)
 
 
-class VoucherListApi(ListAPIView):
+class VoucherListApi(SelectorListApi):
     serializer_class = VoucherSerializer
-    queryset = CompensationVoucher.objects.none()  # for the schema; requests use get_queryset
+    queryset = CompensationVoucher.objects.none()
+    ordering = ("-issued_at", "-id")
 
-    class Pagination(NewestFirstCursor):
-        ordering = ("-issued_at", "-id")
-
-    pagination_class = Pagination
-
-    def get_queryset(self):  # noqa: ANN201
-        return selectors.voucher_list_for_user(user=self.request.user)
+    @staticmethod
+    def selector(request: Request) -> QuerySet[CompensationVoucher]:
+        return selectors.voucher_list_for_user(user=request.user)

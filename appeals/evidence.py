@@ -10,15 +10,11 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+from core.uploads import MEGABYTE, UploadRejected
+
+MAX_EVIDENCE_BYTES = 20 * MEGABYTE
 MAX_EVIDENCE_FILES = 5
 _IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
-
-
-class EvidenceRejected(ValueError):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -28,18 +24,18 @@ class CheckedEvidence:
 
 def check(data: bytes) -> CheckedEvidence:
     if not data:
-        raise EvidenceRejected("empty")
+        raise UploadRejected("empty")
     if len(data) > MAX_EVIDENCE_BYTES:
-        raise EvidenceRejected("too_large")
+        raise UploadRejected("too_large", max_mb=MAX_EVIDENCE_BYTES // MEGABYTE)
     if data[:5] == b"%PDF-":
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 reader = PdfReader(io.BytesIO(data), strict=False)
                 if len(reader.pages) < 1:
-                    raise EvidenceRejected("not_allowed")
+                    raise UploadRejected("not_allowed")
         except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
-            raise EvidenceRejected("corrupt") from exc
+            raise UploadRejected("corrupt") from exc
         return CheckedEvidence(content_type="application/pdf")
     try:
         with warnings.catch_warnings():
@@ -48,9 +44,9 @@ def check(data: bytes) -> CheckedEvidence:
             fmt = image.format
             image.verify()
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise EvidenceRejected("not_allowed") from exc
+        raise UploadRejected("not_allowed") from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise EvidenceRejected("corrupt") from exc
+        raise UploadRejected("corrupt") from exc
     if fmt not in _IMAGE_TYPES:
-        raise EvidenceRejected("not_allowed")
+        raise UploadRejected("not_allowed")
     return CheckedEvidence(content_type=_IMAGE_TYPES[fmt])

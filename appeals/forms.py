@@ -5,8 +5,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.webforms import MultipleFileField, MultipleFileInput
 from appeals.evidence import MAX_EVIDENCE_FILES
+from appeals.models import APPEAL_REASON_MAX, REPLY_MAX, STATEMENT_MAX
+from core.forms import MultipleFileField, MultipleFileInput
 
 
 def _evidence_help() -> str:
@@ -18,7 +19,7 @@ def _evidence_help() -> str:
 class AppealForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is the decision wrong?"),
-        max_length=5000,
+        max_length=APPEAL_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Explain how you made the content. Up to 5000 characters."),
     )
@@ -49,13 +50,28 @@ class DecideForm(forms.Form):
     )
     reply = forms.CharField(
         label=_("Reply to the creator"),
-        max_length=5000,
+        max_length=REPLY_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Shown to the creator: give your reasons."),
     )
     internal_note = forms.CharField(
         label=_("Internal note (staff only)"),
         required=False,
-        max_length=5000,
+        max_length=STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReverseDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the decision reversed?"),
+        max_length=STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Shown to the creator. The creator is compensated as after an overturned appeal."),
+    )
+    internal_note = forms.CharField(
+        label=_("Internal note (staff only)"),
+        required=False,
+        max_length=STATEMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from appeals.models import Appeal, AppealEvent, CompensationVoucher, Decision
+from appeals.models import Appeal, AppealEvent, CompensationVoucher, Decision, DecisionEvent
 
 
 def decision_list_for_user(*, user: User) -> QuerySet[Decision]:
@@ -19,7 +19,9 @@ def decision_list_for_user(*, user: User) -> QuerySet[Decision]:
 def decision_get_for_user(*, user: User, decision_id: object) -> Decision:
     """The one access helper for decisions: a creator sees only decisions about them (else 404)."""
     try:
-        return Decision.objects.get(public_id=decision_id, subject_owner=user)
+        return Decision.objects.prefetch_related(
+            Prefetch("events", queryset=DecisionEvent.objects.order_by("at", "id"))
+        ).get(public_id=decision_id, subject_owner=user)
     except (Decision.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
 

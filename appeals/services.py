@@ -1,9 +1,15 @@
-"""Writes for the governance ledger. Decisions change only here."""
+"""Writes for the governance ledger. Decisions and appeals change only here.
+
+A decision is made (``decision_create``), reversed (``decision_reverse``, or an overturned appeal
+in ``appeal_decide``) and expired (``decision_expire``) here alone; each change writes its
+``DecisionEvent`` and calls ``effects.decision_changed`` in the same transaction.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import math
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -12,14 +18,97 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
-from accounts.errors import DomainError
 from accounts.models import User
-from appeals import effects, evidence
+from appeals import effects, evidence, notifications
 from appeals.evidence import MAX_EVIDENCE_FILES
-from appeals.models import Appeal, AppealEvent, AppealEvidence, CompensationVoucher, Decision
+from appeals.models import (
+    APPEAL_REASON_MAX,
+    STATEMENT_MAX,
+    SUBJECT_TITLE_MAX,
+    Appeal,
+    AppealEvent,
+    AppealEvidence,
+    Automation,
+    CompensationVoucher,
+    Decision,
+    DecisionEvent,
+)
+from core.errors import DomainError
+from core.files import WrittenFiles, deleted_on_failure
+from core.uploads import UploadRejected, check_declared_size, rejection_error
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A decision's statement of reasons, captured when it is made (the ledger cannot look it up later)."""
+
+    summary: str
+    facts: str
+    rule_code: str
+    rule: str = ""
+    ground: str = Decision.Ground.INCOMPATIBLE
+    content_type: str = Decision.ContentType.SYNTHETIC_MEDIA
+    source: str = Decision.Source.OWN_INITIATIVE
+    automated_detection: str = Automation.NOT_AUTOMATED
+    automated_decision: str = Automation.NOT_AUTOMATED
+    territorial_scope: tuple[str, ...] = ()
+    evidence: list = field(default_factory=list)
+
+
+def _require_permission(user: User | None, perm: str, message: str) -> User:
+    # Staff act through services only, and every staff action checks its own permission here,
+    # whichever view (admin, API, command) called.
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+        raise PermissionDenied(message)
+    if not user.has_perm(perm):
+        raise PermissionDenied(message)
+    return user
+
+
+def _clean_statement(statement: Statement) -> dict:
+    errors: dict[str, str] = {}
+    summary, facts = statement.summary.strip(), statement.facts.strip()
+    if not summary:
+        errors["summary"] = _("Say what was decided: every decision gives reasons.")
+    if not facts:
+        errors["facts"] = _("Give the facts and evidence the decision rests on.")
+    for name, value in (("summary", summary), ("facts", facts)):
+        if len(value) > STATEMENT_MAX:
+            errors[name] = _("At most %(n)s characters.") % {"n": STATEMENT_MAX}
+    choices = {
+        "rule_code": Decision.RuleCode.values,
+        "ground": Decision.Ground.values,
+        "content_type": Decision.ContentType.values,
+        "source": Decision.Source.values,
+        "automated_detection": Automation.values,
+        "automated_decision": Automation.values,
+    }
+    for name, allowed in choices.items():
+        if getattr(statement, name) not in allowed:
+            errors[name] = _("Choose one of the listed values.")
+    scope = [code.strip().upper() for code in statement.territorial_scope if code.strip()] or list(
+        settings.SUNLIGHT_TERRITORIAL_SCOPE
+    )
+    if any(code != "*" and not (len(code) == 2 and code.isalpha()) for code in scope):
+        errors["territorial_scope"] = _("Use two-letter country codes, or * for everywhere.")
+    if errors:
+        raise ValidationError(errors)
+    rule = statement.rule.strip() or str(Decision.RuleCode(statement.rule_code).label)
+    return {
+        "summary": summary,
+        "facts": facts,
+        "rule": rule[:200],
+        "rule_code": statement.rule_code,
+        "ground": statement.ground,
+        "content_type": statement.content_type,
+        "source": statement.source,
+        "automated_detection": statement.automated_detection,
+        "automated_decision": statement.automated_decision,
+        "territorial_scope": scope,
+        "evidence": statement.evidence or [],
+    }
 
 
 def decision_create(
@@ -29,21 +118,42 @@ def decision_create(
     subject_id: object,
     subject_title: str,
     kind: str,
-    summary: str,
-    facts: str,
-    rule: str,
-    evidence: list | None = None,
-    automated_detection: bool,
-    automated_decision: bool,
+    statement: Statement,
     decided_by: User | None = None,
     ends_at: datetime | None = None,
     dedupe_key: str | None = None,
+    internal_note: str = "",
 ) -> tuple[Decision, bool]:
-    """Record a decision with its statement of reasons; the creator is told after commit.
+    """Record a decision with its statement of reasons; its effects follow in the same transaction
+    (``effects.decision_changed``), its audit row too, and the creator is told after commit.
 
-    With a ``dedupe_key`` the call is idempotent: a retry returns the decision already made
-    (``created`` False) instead of deciding twice, even when two workers race.
+    A fully automated decision has no ``decided_by``; any other needs a staff member allowed to
+    decide. The pipeline never decides about a staff account. With a ``dedupe_key`` the call is
+    idempotent: a retry returns the decision already made (``created`` False), even when two
+    workers race.
     """
+    fields = _clean_statement(statement)
+    if kind not in Decision.Kind.values or subject_type not in Decision.SubjectType.values:
+        raise ValidationError({"kind": _("Choose one of the listed values.")})
+    automated = fields["automated_decision"] == Automation.FULLY
+    if automated:
+        if decided_by is not None:
+            raise ValidationError(
+                {"automated_decision": _("A person took part: the decision is not fully automated.")}
+            )
+        if subject_owner.is_staff:
+            raise DomainError(
+                _("Automated decisions are not made about staff accounts; a person must review this."),
+                code="subject_is_staff",
+                status=409,
+            )
+    else:
+        decided_by = _require_permission(
+            decided_by, "appeals.decide", _("You are not allowed to make decisions.")
+        )
+    now = timezone.now()
+    if ends_at is not None and ends_at <= now:
+        raise ValidationError({"ends_at": _("The end of a timed decision must be in the future.")})
     if dedupe_key:
         existing = Decision.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
@@ -54,61 +164,165 @@ def decision_create(
                 subject_owner=subject_owner,
                 subject_type=subject_type,
                 subject_id=subject_id,
-                subject_title=subject_title[:200],
+                subject_title=subject_title[:SUBJECT_TITLE_MAX],
                 kind=kind,
-                summary=summary,
-                facts=facts,
-                evidence=evidence or [],
-                rule=rule,
-                automated_detection=automated_detection,
-                automated_decision=automated_decision,
                 decided_by=decided_by,
+                created_at=now,
                 ends_at=ends_at,
                 dedupe_key=dedupe_key,
+                **fields,
             )
+            DecisionEvent.objects.create(
+                decision=decision,
+                kind=DecisionEvent.Kind.CREATED,
+                actor=decided_by,
+                reason=fields["summary"],
+                internal_note=internal_note.strip(),
+                at=now,
+            )
+            effects.decision_changed(decision)
+            notifications.decision_notify_on_commit(decision=decision)
     except IntegrityError:
         if not dedupe_key:
             raise
         return Decision.objects.get(dedupe_key=dedupe_key), False
-
-    from appeals.tasks import notify_decision
-
-    decision_id = decision.pk
-    transaction.on_commit(lambda: notify_decision.delay(decision_id))
     return decision, True
 
 
-def decision_notify(*, decision: Decision) -> None:
-    from django.urls import reverse
+_REACH_COSTING_KINDS = {
+    Decision.Kind.LABEL_CONFIRMED,
+    Decision.Kind.LABEL_SUSPECTED,
+    Decision.Kind.REDUCED_DISTRIBUTION,
+    Decision.Kind.REMOVAL,
+}
 
-    from accounts.services import user_notify
 
-    user_notify(
-        user=decision.subject_owner,
-        kind="decision",
-        template="appeals/email/decision",
-        context={"decision": decision},
-        url=reverse("appeals:decision", args=[decision.public_id]),
+def voucher_size(decision: Decision, *, reversed_at: datetime) -> int:
+    """Compensation scaled by how long the decision was in force (started days count as whole)."""
+    seconds = max(0.0, (reversed_at - decision.created_at).total_seconds())
+    days = max(1, math.ceil(seconds / 86400))
+    size = settings.SUNLIGHT_VOUCHER_BASE_IMPRESSIONS + settings.SUNLIGHT_VOUCHER_IMPRESSIONS_PER_DAY * days
+    return min(size, settings.SUNLIGHT_VOUCHER_MAX_IMPRESSIONS)
+
+
+def _compensate(
+    decision: Decision, *, appeal: Appeal | None, now: datetime
+) -> tuple[CompensationVoucher | None, bool]:
+    """One voucher per reversed decision that had cost the creator reach (a unique constraint)."""
+    if decision.kind not in _REACH_COSTING_KINDS:
+        return None, False
+    return CompensationVoucher.objects.get_or_create(
+        decision=decision,
+        defaults={
+            "owner_id": decision.subject_owner_id,
+            "appeal": appeal,
+            "impressions": voucher_size(decision, reversed_at=decision.reversed_at or now),
+            "issued_at": now,
+            "expires_at": now + timedelta(days=settings.SUNLIGHT_VOUCHER_VALID_DAYS),
+        },
     )
+
+
+def _reverse_locked(
+    locked: Decision, *, acting_user: User, reason: str, internal_note: str, appeal: Appeal | None
+) -> tuple[Decision, CompensationVoucher | None, bool]:
+    """Reverse a row-locked decision: state, audit row, effects, voucher.
+
+    Returns (decision, the voucher issued now or None, whether anything changed). An expired
+    decision can still be reversed: it was wrong while it was in force, and that is compensated.
+    """
+    if locked.state == Decision.State.REVERSED:
+        return locked, None, False
+    now = timezone.now()
+    locked.state = Decision.State.REVERSED
+    locked.reversed_at = now
+    locked.save(update_fields=["state", "reversed_at"])
+    DecisionEvent.objects.create(
+        decision=locked,
+        kind=DecisionEvent.Kind.REVERSED,
+        actor=acting_user,
+        reason=reason,
+        internal_note=internal_note,
+        appeal=appeal,
+        at=now,
+    )
+    effects.decision_changed(locked)
+    voucher, created = _compensate(locked, appeal=appeal, now=now)
+    return locked, voucher if created else None, True
+
+
+def decision_reverse(
+    *, decision: Decision, acting_user: User, reason: str, internal_note: str = ""
+) -> Decision:
+    """A staff member corrects a decision on their own initiative, without an appeal.
+
+    Every effect follows in the same transaction, and the creator is compensated as after an
+    overturned appeal. Reversing twice is harmless: the second call changes nothing.
+    """
+    acting_user = _require_permission(
+        acting_user, "appeals.decide", _("You are not allowed to reverse decisions.")
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the decision is reversed: the creator reads it.")})
+    if len(reason) > STATEMENT_MAX:
+        raise ValidationError({"reason": _("At most %(n)s characters.") % {"n": STATEMENT_MAX}})
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update().get(pk=decision.pk)
+        if locked.appeals.filter(state__in=Appeal.OPEN_STATES).exists():
+            raise DomainError(
+                _("This decision has an open appeal: decide the appeal instead."),
+                code="appeal_open",
+                status=409,
+            )
+        locked, _voucher, changed = _reverse_locked(
+            locked, acting_user=acting_user, reason=reason, internal_note=internal_note.strip(), appeal=None
+        )
+        if changed:
+            notifications.decision_notify_on_commit(
+                decision=locked, template="appeals/email/decision_reversed"
+            )
+    return locked
+
+
+def decision_expire(*, decision: Decision, now: datetime | None = None) -> Decision:
+    """The system ends a timed decision at ``ends_at``.
+
+    Anything not due, or no longer in force (reversed, expired), is left alone: no audit row.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update().get(pk=decision.pk)
+        if locked.state != Decision.State.IN_FORCE or locked.ends_at is None or locked.ends_at > now:
+            return locked
+        locked.state = Decision.State.EXPIRED
+        locked.expired_at = now
+        locked.save(update_fields=["state", "expired_at"])
+        DecisionEvent.objects.create(
+            decision=locked,
+            kind=DecisionEvent.Kind.EXPIRED,
+            actor=None,
+            reason=_("The decision was timed and ended on schedule."),
+            at=now,
+        )
+        effects.decision_changed(locked)
+    return locked
+
+
+def decisions_expire_due(*, now: datetime | None = None) -> int:
+    """Expire every timed decision whose end has passed; returns how many were expired now."""
+    now = now or timezone.now()
+    due = Decision.objects.filter(state=Decision.State.IN_FORCE, ends_at__lte=now).values_list(
+        "pk", flat=True
+    )
+    expired = 0
+    for pk in list(due[:1000]):
+        decision = decision_expire(decision=Decision(pk=pk), now=now)
+        expired += decision.state == Decision.State.EXPIRED and decision.expired_at == now
+    return expired
 
 
 # --- Appeals ---------------------------------------------------------------------
-
-
-def _notify_after_commit(
-    user_id: int, kind: str, template: str, appeal_id: int, voucher_id: int | None = None
-) -> None:
-    from appeals.tasks import notify_appeal
-
-    transaction.on_commit(lambda: notify_appeal.delay(user_id, kind, template, appeal_id, voucher_id))
-
-
-def further_redress_text() -> str:
-    """What an upheld appeal tells the creator about redress beyond the platform (DSA Art. 21)."""
-    return settings.SUNLIGHT_REDRESS_TEXT or _(
-        "If you disagree, you may refer the dispute to a certified out-of-court dispute settlement body "
-        "or to the courts; this appeal does not affect those rights."
-    )
 
 
 def appeal_window_ends(decision: Decision) -> datetime:
@@ -129,7 +343,7 @@ def decision_appealable(decision: Decision, *, now: datetime | None = None) -> s
     return None
 
 
-def _store_evidence(appeal: Appeal, files: list[tuple[str, bytes]], written: list[tuple[object, str]]) -> int:
+def _store_evidence(appeal: Appeal, files: list[tuple[str, bytes]], written: WrittenFiles) -> int:
     existing = appeal.evidence.count()
     if existing + len(files) > MAX_EVIDENCE_FILES:
         raise DomainError(
@@ -140,10 +354,8 @@ def _store_evidence(appeal: Appeal, files: list[tuple[str, bytes]], written: lis
     for name, data in files:
         try:
             checked = evidence.check(data)
-        except evidence.EvidenceRejected as exc:
-            raise DomainError(
-                f"{name}: {evidence_message(exc.code)}", code=f"evidence_{exc.code}", field="evidence"
-            ) from exc
+        except UploadRejected as exc:
+            raise rejection_error(exc, prefix="evidence", field="evidence", name=name) from exc
         item = AppealEvidence(
             appeal=appeal,
             original_name=(name or "evidence")[:200],
@@ -152,32 +364,16 @@ def _store_evidence(appeal: Appeal, files: list[tuple[str, bytes]], written: lis
             sha256=hashlib.sha256(data).hexdigest(),
         )
         item.file.save("evidence", ContentFile(data), save=False)
-        written.append((item.file.storage, item.file.name))
+        written.add(item.file)
         item.save()
     return len(files)
 
 
-def evidence_message(code: str) -> str:
-    if code == "empty":
-        return _("The file is empty.")
-    if code == "too_large":
-        return _("The file is larger than %(max_mb)s MB.") % {
-            "max_mb": evidence.MAX_EVIDENCE_BYTES // (1024 * 1024)
-        }
-    if code == "corrupt":
-        return _("The file is damaged and cannot be opened.")
-    return _("Only images (JPEG, PNG, WebP) and PDF documents can be attached.")
-
-
-def _with_file_cleanup(work):  # noqa: ANN001, ANN202
-    """Run ``work(written)``; if it fails, delete every file it wrote. No orphan files."""
-    written: list[tuple[object, str]] = []
-    try:
-        return work(written)
-    except BaseException:
-        for storage, name in written:
-            storage.delete(name)
-        raise
+def evidence_check_size(*, size: int, name: str, field: str = "evidence") -> None:
+    """Refuse an oversized evidence file from its declared size, before reading it (413)."""
+    check_declared_size(
+        size=size, max_bytes=evidence.MAX_EVIDENCE_BYTES, prefix="evidence", field=field, name=name
+    )
 
 
 def appeal_file(
@@ -186,8 +382,8 @@ def appeal_file(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Tell us why you think the decision is wrong.")})
-    if len(reason) > 5000:
-        raise ValidationError({"reason": _("At most 5000 characters.")})
+    if len(reason) > APPEAL_REASON_MAX:
+        raise ValidationError({"reason": _("At most %(n)s characters.") % {"n": APPEAL_REASON_MAX}})
     files = files or []
     if len(files) > MAX_EVIDENCE_FILES:
         raise DomainError(
@@ -196,68 +392,65 @@ def appeal_file(
             field="evidence",
         )
 
-    def work(written: list) -> Appeal:
-        with transaction.atomic():
-            locked = Decision.objects.select_for_update().get(pk=decision.pk)
-            if locked.subject_owner_id != appellant.pk:
-                raise DomainError(_("Not found."), code="not_found", status=404)
-            problem = decision_appealable(locked)
-            if problem:
-                raise DomainError(problem, code="not_appealable", status=409)
-            now = timezone.now()
-            try:
-                with transaction.atomic():
-                    appeal = Appeal.objects.create(
-                        decision=locked,
-                        appellant=appellant,
-                        reason=reason,
-                        submitted_at=now,
-                        due_at=now + timedelta(days=settings.SUNLIGHT_APPEAL_SLA_DAYS),
-                    )
-            except IntegrityError as exc:  # a concurrent second filing lost the race
-                raise DomainError(
-                    _("This decision already has an open appeal."), code="not_appealable", status=409
-                ) from exc
-            AppealEvent.objects.create(
-                appeal=appeal, kind=AppealEvent.Kind.SUBMITTED, actor=appellant, at=now
-            )
-            if files:
-                _store_evidence(appeal, files, written)
-                AppealEvent.objects.create(
-                    appeal=appeal,
-                    kind=AppealEvent.Kind.EVIDENCE,
-                    actor=appellant,
-                    at=now,
-                    message=", ".join(name for name, _data in files),
+    with deleted_on_failure() as written, transaction.atomic():
+        locked = Decision.objects.select_for_update().get(pk=decision.pk)
+        if locked.subject_owner_id != appellant.pk:
+            raise DomainError(_("Not found."), code="not_found", status=404)
+        problem = decision_appealable(locked)
+        if problem:
+            raise DomainError(problem, code="not_appealable", status=409)
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                appeal = Appeal.objects.create(
+                    decision=locked,
+                    appellant=appellant,
+                    reason=reason,
+                    submitted_at=now,
+                    due_at=now + timedelta(days=settings.SUNLIGHT_APPEAL_SLA_DAYS),
                 )
-            _notify_after_commit(appellant.pk, "appeal_received", "appeals/email/appeal_received", appeal.pk)
-            return appeal
-
-    return _with_file_cleanup(work)
+        except IntegrityError as exc:  # a concurrent second filing lost the race
+            raise DomainError(
+                _("This decision already has an open appeal."), code="not_appealable", status=409
+            ) from exc
+        AppealEvent.objects.create(appeal=appeal, kind=AppealEvent.Kind.SUBMITTED, actor=appellant, at=now)
+        if files:
+            _store_evidence(appeal, files, written)
+            AppealEvent.objects.create(
+                appeal=appeal,
+                kind=AppealEvent.Kind.EVIDENCE,
+                actor=appellant,
+                at=now,
+                message=", ".join(name for name, _data in files),
+            )
+        notifications.appeal_notify_on_commit(
+            user_id=appellant.pk,
+            kind="appeal_received",
+            template="appeals/email/appeal_received",
+            appeal_id=appeal.pk,
+        )
+    return appeal
 
 
 def appeal_evidence_add(*, appeal: Appeal, acting_user: User, files: list[tuple[str, bytes]]) -> Appeal:
-    def work(written: list) -> Appeal:
-        with transaction.atomic():
-            locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
-            if locked.appellant_id != acting_user.pk:
-                raise DomainError(_("Not found."), code="not_found", status=404)
-            if not locked.is_open:
-                raise DomainError(
-                    _("Evidence can only be added while the appeal is open."),
-                    code="appeal_closed",
-                    status=409,
-                )
-            _store_evidence(locked, files, written)
-            AppealEvent.objects.create(
-                appeal=locked,
-                kind=AppealEvent.Kind.EVIDENCE,
-                actor=acting_user,
-                message=", ".join(name for name, _data in files),
+    with deleted_on_failure() as written, transaction.atomic():
+        locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        if locked.appellant_id != acting_user.pk:
+            raise DomainError(_("Not found."), code="not_found", status=404)
+        if not locked.is_open:
+            raise DomainError(
+                _("Evidence can only be added while the appeal is open."),
+                code="appeal_closed",
+                status=409,
             )
-            return locked
-
-    return _with_file_cleanup(work)
+        _store_evidence(locked, files, written)
+        AppealEvent.objects.create(
+            appeal=locked,
+            kind=AppealEvent.Kind.EVIDENCE,
+            actor=acting_user,
+            message=", ".join(name for name, _data in files),
+        )
+    return locked
 
 
 def appeal_withdraw(*, appeal: Appeal, acting_user: User) -> Appeal:
@@ -280,16 +473,14 @@ def appeal_withdraw(*, appeal: Appeal, acting_user: User) -> Appeal:
     return locked
 
 
-def _require_staff(user: User | None) -> User:
-    # Only a person decides an appeal: there is no automated caller, and none is accepted.
-    if user is None or not user.is_authenticated or not user.is_staff or not user.is_active:
-        raise PermissionDenied(_("Only staff members can review appeals."))
-    return user
+def _require_reviewer(user: User | None) -> User:
+    # Only a person decides an appeal, and only one allowed to: there is no automated caller.
+    return _require_permission(user, "appeals.decide_appeal", _("You are not allowed to review appeals."))
 
 
 def appeal_assign(*, appeal: Appeal, acting_user: User, assignee: User | None = None) -> Appeal:
-    acting_user = _require_staff(acting_user)
-    assignee = _require_staff(assignee or acting_user)
+    acting_user = _require_reviewer(acting_user)
+    assignee = _require_reviewer(assignee or acting_user)
     with transaction.atomic():
         locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
         if not locked.is_open:
@@ -309,34 +500,6 @@ class Outcome:
     CHOICES = ((UPHOLD, "upheld"), (OVERTURN, "overturned"))
 
 
-def voucher_size(decision: Decision, *, reversed_at: datetime) -> int:
-    """Compensation scaled by how long the decision was in force (started days count as whole)."""
-    seconds = max(0.0, (reversed_at - decision.created_at).total_seconds())
-    days = max(1, math.ceil(seconds / 86400))
-    size = settings.SUNLIGHT_VOUCHER_BASE_IMPRESSIONS + settings.SUNLIGHT_VOUCHER_IMPRESSIONS_PER_DAY * days
-    return min(size, settings.SUNLIGHT_VOUCHER_MAX_IMPRESSIONS)
-
-
-_REACH_COSTING_KINDS = {
-    Decision.Kind.LABEL_CONFIRMED,
-    Decision.Kind.LABEL_SUSPECTED,
-    Decision.Kind.REDUCED_DISTRIBUTION,
-}
-
-
-def decision_reverse(*, decision: Decision, acting_user: User) -> Decision:
-    """Reverse a decision; every effect derived from it follows in the same transaction."""
-    with transaction.atomic():
-        locked = Decision.objects.select_for_update().get(pk=decision.pk)
-        if locked.state == Decision.State.REVERSED:
-            return locked
-        locked.state = Decision.State.REVERSED
-        locked.reversed_at = timezone.now()
-        locked.save(update_fields=["state", "reversed_at"])
-        effects.apply(locked)
-    return locked
-
-
 def appeal_decide(
     *, appeal: Appeal, outcome: str, acting_user: User, reply: str, internal_note: str = ""
 ) -> Appeal:
@@ -346,7 +509,7 @@ def appeal_decide(
     appeal was already decided. Overturning reverses the decision and issues the voucher
     exactly once.
     """
-    acting_user = _require_staff(acting_user)
+    acting_user = _require_reviewer(acting_user)
     reply = (reply or "").strip()
     if outcome not in (Outcome.UPHOLD, Outcome.OVERTURN):
         raise ValidationError({"outcome": _("Choose whether the decision stands or is overturned.")})
@@ -391,62 +554,30 @@ def appeal_decide(
         )
         voucher = None
         if outcome == Outcome.OVERTURN:
-            decision = decision_reverse(decision=locked.decision, acting_user=acting_user)
-            if decision.kind in _REACH_COSTING_KINDS:
-                voucher, created = CompensationVoucher.objects.get_or_create(
-                    decision=decision,
-                    defaults={
-                        "owner": locked.appellant,
-                        "appeal": locked,
-                        "impressions": voucher_size(decision, reversed_at=decision.reversed_at or now),
-                        "issued_at": now,
-                        "expires_at": now + timedelta(days=settings.SUNLIGHT_VOUCHER_VALID_DAYS),
-                    },
+            decision = Decision.objects.select_for_update().get(pk=locked.decision_id)
+            _decision, voucher, _changed = _reverse_locked(
+                decision, acting_user=acting_user, reason=reply, internal_note="", appeal=locked
+            )
+            if voucher is not None:
+                notifications.appeal_notify_on_commit(
+                    user_id=locked.appellant_id,
+                    kind="voucher_issued",
+                    template="appeals/email/voucher_issued",
+                    appeal_id=locked.pk,
+                    voucher_id=voucher.pk,
                 )
-                if created:
-                    _notify_after_commit(
-                        locked.appellant_id,
-                        "voucher_issued",
-                        "appeals/email/voucher_issued",
-                        locked.pk,
-                        voucher.pk,
-                    )
-                    AppealEvent.objects.create(
-                        appeal=locked,
-                        kind=AppealEvent.Kind.VOUCHER,
-                        actor=acting_user,
-                        at=now,
-                        message=str(voucher.impressions),
-                    )
-        _notify_after_commit(
-            locked.appellant_id,
-            "appeal_decided",
-            "appeals/email/appeal_decided",
-            locked.pk,
-            voucher.pk if voucher is not None else None,
+                AppealEvent.objects.create(
+                    appeal=locked,
+                    kind=AppealEvent.Kind.VOUCHER,
+                    actor=acting_user,
+                    at=now,
+                    message=str(voucher.impressions),
+                )
+        notifications.appeal_notify_on_commit(
+            user_id=locked.appellant_id,
+            kind="appeal_decided",
+            template="appeals/email/appeal_decided",
+            appeal_id=locked.pk,
+            voucher_id=voucher.pk if voucher is not None else None,
         )
     return locked
-
-
-def appeal_notify(*, user_id: int, kind: str, template: str, appeal_id: int, voucher_id: int | None) -> None:
-    from django.urls import reverse
-
-    from accounts.services import user_notify
-
-    appeal = Appeal.objects.select_related("decision", "appellant").filter(pk=appeal_id).first()
-    if appeal is None or appeal.appellant_id != user_id:
-        return
-    voucher = CompensationVoucher.objects.filter(pk=voucher_id).first() if voucher_id else None
-    user_notify(
-        user=appeal.appellant,
-        kind=kind,
-        template=template,
-        context={
-            "appeal": appeal,
-            "decision": appeal.decision,
-            "voucher": voucher,
-            # Lazy: rendered inside the creator's language, not the worker's.
-            "redress_text": lazy(further_redress_text, str)(),
-        },
-        url=reverse("appeals:appeal", args=[appeal.public_id]),
-    )

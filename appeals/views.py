@@ -11,33 +11,34 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.errors import DomainError
-from accounts.webforms import add_service_errors
 from appeals import selectors, services
 from appeals.forms import AppealForm, EvidenceForm
 from appeals.models import Appeal, AppealEvidence
+from appeals.redress import further_redress_text
+from core.errors import DomainError
+from core.forms import add_service_errors
+from core.pagination import LIST_PAGE_SIZE
+from core.ratelimit import throttled
 
 
 def _files(uploads: list) -> list[tuple[str, bytes]]:
-    files = []
     for upload in uploads:
-        if upload.size > services.evidence.MAX_EVIDENCE_BYTES:
-            raise DomainError(f"{upload.name}: {services.evidence_message('too_large')}", field="evidence")
-        files.append((upload.name, upload.read()))
-    return files
+        services.evidence_check_size(size=upload.size, name=upload.name)
+    return [(upload.name, upload.read()) for upload in uploads]
 
 
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     decisions = selectors.decision_list_for_user(user=request.user)
-    page = Paginator(decisions, 25).get_page(request.GET.get("page"))
+    page = Paginator(decisions, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     appeals = selectors.appeal_list_for_user(user=request.user)[:50]
     return render(request, "appeals/index.html", {"page": page, "appeals": appeals})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttled("uploads")
 def decision_detail(request: HttpRequest, decision_id: str) -> HttpResponse:
     decision = selectors.decision_get_for_user(user=request.user, decision_id=decision_id)
     form = AppealForm(request.POST or None, request.FILES or None)
@@ -66,6 +67,7 @@ def decision_detail(request: HttpRequest, decision_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttled("uploads")
 def appeal_detail(request: HttpRequest, appeal_id: str) -> HttpResponse:
     appeal = selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
     form = EvidenceForm(request.POST or None, request.FILES or None)
@@ -79,7 +81,7 @@ def appeal_detail(request: HttpRequest, appeal_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Your evidence was added."))
             return redirect("appeals:appeal", appeal_id=appeal.public_id)
-    context = {"appeal": appeal, "form": form, "redress_text": services.further_redress_text()}
+    context = {"appeal": appeal, "form": form, "redress_text": further_redress_text()}
     return render(request, "appeals/appeal_detail.html", context, status=400 if form.errors else 200)
 
 
@@ -99,8 +101,13 @@ def appeal_withdraw(request: HttpRequest, appeal_id: str) -> HttpResponse:
 @login_required
 @require_GET
 def evidence_file(request: HttpRequest, appeal_id: str, evidence_id: int) -> FileResponse:
-    """The appellant sees their files; staff (with MFA, as for the admin) see every file."""
-    if request.user.is_staff and is_mfa_enabled(request.user, [Authenticator.Type.TOTP]):
+    """The appellant sees their files; staff allowed to view appeals (with MFA, as for the admin) see
+    every file."""
+    if (
+        request.user.is_staff
+        and request.user.has_perm("appeals.view_appeal")
+        and is_mfa_enabled(request.user, [Authenticator.Type.TOTP])
+    ):
         appeal = Appeal.objects.filter(public_id=appeal_id).first()
     else:
         appeal = selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)

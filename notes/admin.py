@@ -1,11 +1,22 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from appeals.models import STATEMENT_MAX, Automation, Decision
+from appeals.services import Statement
+from core.errors import DomainError
+from core.forms import add_service_errors
+from notes import services
+from notes.forms import split_list
 from notes.models import (
     Declaration,
     DeclarationChange,
@@ -16,6 +27,7 @@ from notes.models import (
     ProvenanceSignal,
     Topic,
 )
+from notes.services import STAFF_NOTE_KINDS
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -72,7 +84,7 @@ class NoteImageInline(ReadOnlyInline):
 
 class LabelInline(ReadOnlyInline):
     model = Label
-    fields = ["tier", "kind", "source", "decision_id", "evidence", "created_at"]
+    fields = ["tier", "kind", "source", "decision", "evidence", "created_at"]
     readonly_fields = fields
 
 
@@ -92,6 +104,66 @@ class LabelTierFilter(admin.SimpleListFilter):
         return queryset
 
 
+class NoteDecisionForm(forms.Form):
+    """A staff decision about a note, with its whole statement of reasons."""
+
+    kind = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(k.value, k.label) for k in STAFF_NOTE_KINDS],
+        widget=forms.RadioSelect,
+    )
+    label_kind = forms.ChoiceField(
+        label=_("For a label: what the content is"),
+        choices=Label.Kind.choices,
+        initial=Label.Kind.GENERATED,
+        required=False,
+    )
+    summary = forms.CharField(
+        label=_("What is decided (shown to the creator)"),
+        max_length=STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    facts = forms.CharField(
+        label=_("Facts and evidence (shown to the creator)"),
+        max_length=STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    rule_code = forms.ChoiceField(label=_("Guideline"), choices=Decision.RuleCode.choices)
+    rule = forms.CharField(
+        label=_("Guideline wording (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("Leave empty to quote the guideline chosen above."),
+    )
+    ground = forms.ChoiceField(label=_("Ground"), choices=Decision.Ground.choices)
+    content_type = forms.ChoiceField(label=_("Content type"), choices=Decision.ContentType.choices)
+    source = forms.ChoiceField(label=_("How it came to our attention"), choices=Decision.Source.choices)
+    automated_detection = forms.ChoiceField(
+        label=_("Detection"), choices=Automation.choices, initial=Automation.NOT_AUTOMATED
+    )
+    automated_decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[c for c in Automation.choices if c[0] != Automation.FULLY],
+        initial=Automation.NOT_AUTOMATED,
+    )
+    territorial_scope = forms.CharField(
+        label=_("Territorial scope"),
+        required=False,
+        help_text=_("Two-letter country codes separated by commas; empty or * for everywhere."),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("In force until (optional)"),
+        required=False,
+        help_text=_("Empty: until reversed. Format: 2026-12-31 18:00."),
+    )
+    internal_note = forms.CharField(
+        label=_("Internal note (staff only)"),
+        required=False,
+        max_length=STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 @admin.register(Note)
 class NoteAdmin(admin.ModelAdmin):
     list_display = [
@@ -107,9 +179,14 @@ class NoteAdmin(admin.ModelAdmin):
     list_select_related = ["author", "declaration"]
     search_fields = ["title", "public_id", "author__email", "author__display_name"]
     readonly_fields = [
+        "decide_link",
         "public_id",
         "author",
         "state",
+        "withheld",
+        "withheld_until",
+        "reach_reduced",
+        "reach_reduced_until",
         "title",
         "body",
         "body_html",
@@ -126,6 +203,75 @@ class NoteAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # notes are written by creators
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # a note leaves the site by its author's deletion or by a removal decision
+
+    @admin.display(description=_("decide"))
+    def decide_link(self, note: Note) -> str:
+        if note.state != Note.State.PUBLISHED:
+            return "—"
+        url = reverse("admin:notes_note_decide", args=[note.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Make a decision about this note"))
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<int:note_pk>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="notes_note_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request: HttpRequest, note_pk: int) -> HttpResponse:
+        if not request.user.has_perm("appeals.decide"):
+            raise PermissionDenied
+        note = get_object_or_404(Note.objects.select_related("author"), pk=note_pk)
+        form = NoteDecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                decision = services.note_decide(
+                    note=note,
+                    acting_user=request.user,
+                    kind=data["kind"],
+                    label_kind=data["label_kind"] or Label.Kind.GENERATED,
+                    statement=Statement(
+                        summary=data["summary"],
+                        facts=data["facts"],
+                        rule_code=data["rule_code"],
+                        rule=data["rule"],
+                        ground=data["ground"],
+                        content_type=data["content_type"],
+                        source=data["source"],
+                        automated_detection=data["automated_detection"],
+                        automated_decision=data["automated_decision"],
+                        territorial_scope=tuple(split_list(data["territorial_scope"])),
+                    ),
+                    ends_at=data["ends_at"],
+                    internal_note=data["internal_note"],
+                )
+            except (DomainError, PermissionDenied) as exc:
+                self.message_user(request, getattr(exc, "message", str(exc)), messages.ERROR)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                self.message_user(
+                    request, _("The decision was recorded and the creator notified."), messages.SUCCESS
+                )
+                return redirect("admin:appeals_decision_change", decision.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "note": note,
+            "form": form,
+            "decisions": Decision.objects.filter(
+                subject_type=Decision.SubjectType.NOTE, subject_id=note.public_id
+            ),
+            "title": _("Make a decision"),
+        }
+        return TemplateResponse(request, "admin/notes/note/decide.html", context)
 
     @admin.display(description=_("declaration"), ordering="declaration__degree")
     def declared_degree(self, note: Note) -> str:
@@ -156,6 +302,12 @@ class ProvenanceSignalAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
 
 @admin.register(ImageScan)
 class ImageScanAdmin(admin.ModelAdmin):
@@ -165,4 +317,10 @@ class ImageScanAdmin(admin.ModelAdmin):
     readonly_fields = ["image", "status", "tier", "kind", "sha256", "scanned_at", "error"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -12,10 +11,26 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts.errors import DomainError
+from core.apis import SelectorListApi
+from core.errors import DomainError
 from notes import selectors, services
 from notes.evidence_text import describe, label_explanation
-from notes.models import Degree, ImageScan, Label, Note, NoteImage, ProvenanceSignal
+from notes.models import (
+    ALT_TEXT_MAX,
+    BODY_MAX,
+    MAX_TOOLS,
+    MAX_TOPICS,
+    TITLE_MAX,
+    TOOL_NAME_MAX,
+    TOPIC_NAME_MAX,
+    USAGE_NOTE_MAX,
+    Degree,
+    ImageScan,
+    Label,
+    Note,
+    NoteImage,
+    ProvenanceSignal,
+)
 
 
 class LabelSerializer(serializers.Serializer):
@@ -161,25 +176,23 @@ def _own_note_response(request: Request, note_id: object, code: int = status.HTT
 
 
 class NoteInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=100)
-    body = serializers.CharField(max_length=20000, allow_blank=True, required=False, default="")
-    topics = serializers.ListField(child=serializers.CharField(max_length=40), max_length=10, required=False)
+    title = serializers.CharField(max_length=TITLE_MAX)
+    body = serializers.CharField(max_length=BODY_MAX, allow_blank=True, required=False, default="")
+    topics = serializers.ListField(
+        child=serializers.CharField(max_length=TOPIC_NAME_MAX), max_length=MAX_TOPICS, required=False
+    )
 
 
-class NoteListCreateApi(ListAPIView):
+class NoteListCreateApi(SelectorListApi):
     """The creator's own notes (drafts and published), newest change first; create a draft."""
 
     serializer_class = OwnNoteSerializer
-    queryset = Note.objects.none()  # for the schema; requests use get_queryset
+    queryset = Note.objects.none()
+    ordering = ("-updated_at", "-id")
 
-    class Pagination(CursorPagination):
-        ordering = ("-updated_at", "-id")
-        page_size = 20
-
-    pagination_class = Pagination
-
-    def get_queryset(self):  # noqa: ANN201
-        return selectors.note_list_for_author(user=self.request.user).prefetch_related(
+    @staticmethod
+    def selector(request: Request) -> QuerySet[Note]:
+        return selectors.note_list_for_author(user=request.user).prefetch_related(
             "declaration_changes", *OWN_PREFETCH
         )
 
@@ -192,9 +205,11 @@ class NoteListCreateApi(ListAPIView):
 
 
 class NoteUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=100, required=False)
-    body = serializers.CharField(max_length=20000, allow_blank=True, required=False)
-    topics = serializers.ListField(child=serializers.CharField(max_length=40), max_length=10, required=False)
+    title = serializers.CharField(max_length=TITLE_MAX, required=False)
+    body = serializers.CharField(max_length=BODY_MAX, allow_blank=True, required=False)
+    topics = serializers.ListField(
+        child=serializers.CharField(max_length=TOPIC_NAME_MAX), max_length=MAX_TOPICS, required=False
+    )
 
 
 class NoteDetailApi(APIView):
@@ -219,7 +234,7 @@ class NoteDetailApi(APIView):
 
 class ImageUploadSerializer(serializers.Serializer):
     image = serializers.FileField(help_text="JPEG, PNG or WebP, at most 20 MB and 60 megapixels.")
-    alt_text = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    alt_text = serializers.CharField(max_length=ALT_TEXT_MAX, required=False, default="", allow_blank=True)
 
 
 class NoteImageUploadApi(APIView):
@@ -233,7 +248,7 @@ class NoteImageUploadApi(APIView):
         serializer = ImageUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["image"]
-        services.note_image_check_size(size=upload.size)
+        services.note_image_check_size(size=upload.size, name=upload.name)
         services.note_image_add(
             note=note,
             acting_user=request.user,
@@ -266,8 +281,12 @@ class DeclarationInputSerializer(serializers.Serializer):
         required=False,
         help_text="Image id → degree, for every image of the note. Required unless degree is none.",
     )
-    tools = serializers.ListField(child=serializers.CharField(max_length=60), max_length=10, required=False)
-    usage_note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    tools = serializers.ListField(
+        child=serializers.CharField(max_length=TOOL_NAME_MAX), max_length=MAX_TOOLS, required=False
+    )
+    usage_note = serializers.CharField(
+        max_length=USAGE_NOTE_MAX, required=False, allow_blank=True, default=""
+    )
 
 
 class NoteDeclarationApi(APIView):
@@ -299,22 +318,17 @@ class NotePublishApi(APIView):
         return _own_note_response(request, note_id)
 
 
-class FeedApi(ListAPIView):
+class FeedApi(SelectorListApi):
     """The public feed: published notes, newest first, with their labels. No login needed."""
 
     permission_classes = [AllowAny]
     serializer_class = PublicNoteSerializer
-    queryset = Note.objects.none()  # for the schema; requests use get_queryset
+    queryset = Note.objects.none()
+    ordering = ("-published_at", "-id")
+    max_page_size = 50
 
-    class Pagination(CursorPagination):
-        ordering = ("-published_at", "-id")
-        page_size = 20
-        page_size_query_param = "page_size"
-        max_page_size = 50
-
-    pagination_class = Pagination
-
-    def get_queryset(self):  # noqa: ANN201
+    @staticmethod
+    def selector(request: Request) -> QuerySet[Note]:
         return selectors.note_feed()
 
 

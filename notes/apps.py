@@ -8,6 +8,9 @@ class NotesConfig(AppConfig):
 
     def ready(self) -> None:
         from appeals import effects
-        from notes.services import note_decision_effects
+        from notes.services.effects import account_decision_effects, note_decision_effects
 
+        # Notes show the effects of decisions about notes (labels, removal, reach) and, through
+        # their author, of decisions about accounts.
         effects.register("note", note_decision_effects)
+        effects.register("account", account_decision_effects)

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.webforms import MultipleFileField, MultipleFileInput
-from notes.models import Degree, NoteImage
+from core.forms import MultipleFileField, MultipleFileInput
+from notes.models import BODY_MAX, TITLE_MAX, USAGE_NOTE_MAX, Degree, NoteImage
 
 TOOL_SUGGESTIONS = [
     "ChatGPT",
@@ -31,11 +31,11 @@ def split_list(value: str) -> list[str]:
 
 
 class NoteForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
     body = forms.CharField(
         label=_("Text"),
         required=False,
-        max_length=20000,
+        max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Markdown: **bold**, *italic*, lists, links and quotes."),
     )
@@ -78,7 +78,7 @@ class DeclarationForm(forms.Form):
     usage_note = forms.CharField(
         label=_("How AI was used (optional)"),
         required=False,
-        max_length=1000,
+        max_length=USAGE_NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

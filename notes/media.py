@@ -1,6 +1,7 @@
 """Image intake: validate an upload by its content and make the public derivatives.
 
-Plain Python and Pillow: no Django imports, so it can be tested and benchmarked alone.
+Pillow and the shared rejection type only (no models, no settings), so it can be tested and
+benchmarked alone.
 The original bytes are never modified here; derivatives are fresh encodes that carry no
 EXIF (no GPS, no camera serial), only the colour profile.
 """
@@ -14,21 +15,14 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+from core.uploads import MEGABYTE, UploadRejected
+
+MAX_UPLOAD_BYTES = 20 * MEGABYTE
 # 60 megapixels: a 50 MP camera file fits; a decompression bomb (30,000 × 30,000) does not.
 MAX_PIXELS = 60_000_000
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 DISPLAY_EDGE = 1600
 THUMBNAIL_EDGE = 480
-
-
-class ImageRejected(ValueError):
-    """The upload is not an image we accept. ``code`` names the reason for messages."""
-
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -56,16 +50,16 @@ def _open_checked(data: bytes) -> Image.Image:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
-        raise ImageRejected("too_many_pixels", max_pixels=MAX_PIXELS) from exc
+        raise UploadRejected("too_many_pixels", megapixels=MAX_PIXELS // 1_000_000) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ImageRejected("not_an_image") from exc
+        raise UploadRejected("not_an_image") from exc
     if image.format not in ALLOWED_FORMATS:
-        raise ImageRejected("unsupported_format", format=image.format or "?")
+        raise UploadRejected("unsupported_format", format=image.format or "?")
     width, height = image.size
     if width * height > MAX_PIXELS:
-        raise ImageRejected("too_many_pixels", max_pixels=MAX_PIXELS)
+        raise UploadRejected("too_many_pixels", megapixels=MAX_PIXELS // 1_000_000)
     if width < 1 or height < 1:
-        raise ImageRejected("not_an_image")
+        raise UploadRejected("not_an_image")
     return image
 
 
@@ -85,9 +79,9 @@ def _encode(image: Image.Image, edge: int, icc: bytes | None) -> Derivative:
 def process_image(data: bytes) -> ProcessedImage:
     """Validate ``data`` (the untouched upload) and render its display and thumbnail derivatives."""
     if not data:
-        raise ImageRejected("empty")
+        raise UploadRejected("empty")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ImageRejected("too_large", max_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
+        raise UploadRejected("too_large", max_mb=MAX_UPLOAD_BYTES // MEGABYTE)
     image = _open_checked(data)
     fmt = image.format
     try:
@@ -97,7 +91,7 @@ def process_image(data: bytes) -> ProcessedImage:
         display = _encode(upright, DISPLAY_EDGE, icc)
         thumbnail = _encode(upright, THUMBNAIL_EDGE, icc)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ImageRejected("corrupt") from exc
+        raise UploadRejected("corrupt") from exc
     finally:
         image.close()
     return ProcessedImage(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
@@ -10,9 +11,29 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Field limits, named once: models, forms, serializers and services use these.
+TITLE_MAX = 100
+BODY_MAX = 20000
+TOPIC_NAME_MAX = 40
+ALT_TEXT_MAX = 300
+USAGE_NOTE_MAX = 1000
+TOOL_NAME_MAX = 60
+MAX_IMAGES = 9
+MAX_TOPICS = 10
+MAX_TOOLS = 10
+
+# Provenance tiers as the reader reports them ("" while a scan is pending).
+SCAN_TIERS = [
+    ("", _("Not scanned")),
+    ("none", _("None")),
+    ("suspected", _("Suspected")),
+    ("confirmed", _("Confirmed")),
+]
+SCAN_KINDS = [("", "—"), ("generated", _("Generated")), ("edited", _("Edited with AI"))]
+
 
 class Topic(models.Model):
-    name = models.CharField(_("name"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=TOPIC_NAME_MAX, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=True)
 
     class Meta:
@@ -22,6 +43,18 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NoteQuerySet(models.QuerySet["Note"]):
+    def not_withheld(self, now: datetime | None = None) -> NoteQuerySet:
+        """Notes no removal decision withholds now."""
+        now = now or timezone.now()
+        return self.filter(Q(withheld=False) | Q(withheld_until__lte=now))
+
+    def full_reach(self, now: datetime | None = None) -> NoteQuerySet:
+        """Notes whose reach no decision reduces now (the home feed recommends only these)."""
+        now = now or timezone.now()
+        return self.filter(Q(reach_reduced=False) | Q(reach_reduced_until__lte=now))
 
 
 class Note(models.Model):
@@ -34,8 +67,10 @@ class Note(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes", verbose_name=_("author")
     )
-    title = models.CharField(_("title"), max_length=100)
-    body = models.TextField(_("body"), blank=True, max_length=20000, validators=[MaxLengthValidator(20000)])
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    body = models.TextField(
+        _("body"), blank=True, max_length=BODY_MAX, validators=[MaxLengthValidator(BODY_MAX)]
+    )
     # The sanitised HTML of ``body``, rendered by notes.services.note_render_body whenever body changes.
     body_html = models.TextField(editable=False, blank=True)
     topics = models.ManyToManyField(Topic, related_name="notes", blank=True, verbose_name=_("topics"))
@@ -46,6 +81,17 @@ class Note(models.Model):
     # What the publish form showed the creator about AI evidence in the files (Art. 6(4) reminder),
     # recorded when they published anyway; null when there was nothing to show.
     evidence_shown = models.JSONField(_("evidence shown at publishing"), null=True, blank=True)
+    # Effects of decisions in force, derived by notes.services.effects.note_effects_sync in the
+    # same transaction as the decision change (never edited by hand). The "until" fields let
+    # readers honour a timed decision's end before the expiry task has run.
+    withheld = models.BooleanField(_("removed by a decision"), default=False, editable=False)
+    withheld_until = models.DateTimeField(_("removed until"), null=True, blank=True, editable=False)
+    reach_reduced = models.BooleanField(_("reach reduced by a decision"), default=False, editable=False)
+    reach_reduced_until = models.DateTimeField(
+        _("reach reduced until"), null=True, blank=True, editable=False
+    )
+
+    objects = NoteQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("note")
@@ -66,6 +112,14 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def withheld_now(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.withheld and (self.withheld_until is None or self.withheld_until > now)
+
+    def reach_reduced_now(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.reach_reduced and (self.reach_reduced_until is None or self.reach_reduced_until > now)
 
 
 class Degree(models.TextChoices):
@@ -109,7 +163,7 @@ class NoteImage(models.Model):
     height = models.PositiveIntegerField(_("height"))
     display = models.ImageField(_("display image"), upload_to=_derivative_path, max_length=200)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=_derivative_path, max_length=200)
-    alt_text = models.CharField(_("description"), max_length=300, blank=True)
+    alt_text = models.CharField(_("description"), max_length=ALT_TEXT_MAX, blank=True)
     # The creator's answer for this image; null until declared (never defaulted silently).
     ai_degree = models.CharField(  # noqa: DJ001 - null means "not answered", distinct from "none"
         _("AI use in this image"), max_length=12, choices=Degree.choices, null=True
@@ -134,7 +188,7 @@ class Declaration(models.Model):
     degree = models.CharField(_("AI use"), max_length=12, choices=Degree.choices)
     text_degree = models.CharField(_("AI use in the text"), max_length=12, choices=Degree.choices)
     tools = models.JSONField(_("AI tools used"), default=list, blank=True)
-    usage_note = models.TextField(_("how AI was used"), blank=True, max_length=1000)
+    usage_note = models.TextField(_("how AI was used"), blank=True, max_length=USAGE_NOTE_MAX)
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("declared by")
     )
@@ -174,12 +228,23 @@ class DeclarationChange(models.Model):
         return f"{self.note_id} @ {self.changed_at:%Y-%m-%d %H:%M}"
 
 
+class LabelQuerySet(models.QuerySet["Label"]):
+    def current(self, now: datetime | None = None) -> LabelQuerySet:
+        """Labels in force now: a platform label whose decision has passed its end is gone already,
+        even before the expiry task rebuilds the rows."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(decision__isnull=True) | Q(decision__ends_at__isnull=True) | Q(decision__ends_at__gt=now)
+        )
+
+
 class Label(models.Model):
     """A label readers see on a note, in force now.
 
-    Labels are derived, never edited by hand: ``notes.services.note_labels_sync`` rebuilds a
-    note's rows from its declaration and the platform decisions in force, in the same
-    transaction as whatever changed them. The rows exist so feeds can show labels in one query.
+    Labels are derived, never edited by hand: ``notes.services.effects.note_effects_sync`` rebuilds
+    a note's rows from its declaration and the platform decisions in force, in the same
+    transaction as whatever changed them. The rows exist so feeds can show labels in one query;
+    ``Label.objects.current()`` also drops a label whose timed decision has ended.
     """
 
     class Tier(models.TextChoices):
@@ -202,9 +267,13 @@ class Label(models.Model):
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     # Evidence shown in "why this label": plain facts, e.g. which images, which tools.
     evidence = models.JSONField(default=dict, blank=True)
-    # The appeals.Decision that attached a platform label (confirmed/suspected); null for declared.
-    decision_id = models.BigIntegerField(null=True, blank=True)
+    # The decision that attached a platform label (confirmed/suspected); null for declared.
+    decision = models.ForeignKey(
+        "appeals.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="labels"
+    )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = LabelQuerySet.as_manager()
 
     class Meta:
         ordering = ["tier", "id"]
@@ -251,8 +320,8 @@ class ImageScan(models.Model):
 
     image = models.OneToOneField(NoteImage, on_delete=models.CASCADE, related_name="scan")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    tier = models.CharField(_("tier"), max_length=12, blank=True)
-    kind = models.CharField(_("kind"), max_length=12, blank=True)
+    tier = models.CharField(_("tier"), max_length=12, blank=True, choices=SCAN_TIERS)
+    kind = models.CharField(_("kind"), max_length=12, blank=True, choices=SCAN_KINDS)
     # The bytes that were read: a retry of the same bytes is a no-op.
     sha256 = models.CharField(max_length=64, blank=True)
     scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
@@ -261,6 +330,17 @@ class ImageScan(models.Model):
     class Meta:
         verbose_name = _("provenance scan")
         verbose_name_plural = _("provenance scans")
+        constraints = [
+            # Only the reader's tiers and kinds; a finished scan always names its tier.
+            models.CheckConstraint(
+                condition=Q(tier__in=["", "none", "suspected", "confirmed"])
+                & Q(kind__in=["", "generated", "edited"]),
+                name="notes_imagescan_tier_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | ~Q(tier=""), name="notes_imagescan_done_has_tier"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.image_id}: {self.status} {self.tier}"
@@ -273,8 +353,8 @@ class ProvenanceSignal(models.Model):
     kind = models.CharField(_("kind"), max_length=20)
     location = models.CharField(_("found in"), max_length=80)
     value = models.TextField(_("raw value"), blank=True)
-    ai = models.CharField(_("AI claim"), max_length=12, blank=True)
-    tier = models.CharField(_("tier"), max_length=12)
+    ai = models.CharField(_("AI claim"), max_length=12, blank=True, choices=SCAN_KINDS)
+    tier = models.CharField(_("tier"), max_length=12, choices=SCAN_TIERS[1:])
     readable = models.BooleanField(_("readable"), default=True)
     details = models.JSONField(default=dict, blank=True)
 
@@ -282,6 +362,13 @@ class ProvenanceSignal(models.Model):
         ordering = ["image_id", "id"]
         verbose_name = _("provenance signal")
         verbose_name_plural = _("provenance signals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tier__in=["none", "suspected", "confirmed"])
+                & Q(ai__in=["", "generated", "edited"]),
+                name="notes_signal_tier_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}@{self.location}"

@@ -13,20 +13,30 @@ from xml.sax.saxutils import escape
 
 from PIL import Image, ImageOps, PngImagePlugin
 
+from notes.labels import image_positions
 from notes.models import Degree, Label, Note, NoteImage, ProvenanceSignal
 
 # Tier -> the Label value of GB 45438: 1 AI-generated, 2 possibly (declared), 3 suspected.
 LABEL_VALUES = {Label.Tier.CONFIRMED: "1", Label.Tier.DECLARED: "2", Label.Tier.SUSPECTED: "3"}
 
 
-def image_label_tier(*, image: NoteImage, note_tiers: set[str]) -> str | None:
-    """The label that applies to this one image, if any."""
-    scan = getattr(image, "scan", None)
-    if scan is not None and scan.tier == "confirmed":
+def _covers(label: Label, image: NoteImage) -> bool:
+    positions = image_positions(label)
+    return positions is None or image.position + 1 in positions
+
+
+def image_label_tier(*, image: NoteImage, labels: list[Label]) -> str | None:
+    """The label this one image carries, derived from the labels in force on its note — so from the
+    decisions in force and the declaration, never from the scan alone. An overturned or expired
+    decision leaves no label in the file."""
+    by_tier = {label.tier: label for label in labels}
+    confirmed = by_tier.get(Label.Tier.CONFIRMED)
+    if confirmed is not None and _covers(confirmed, image):
         return Label.Tier.CONFIRMED
-    if image.ai_degree in (Degree.ASSISTED, Degree.GENERATED):
+    if image.ai_degree in (Degree.ASSISTED, Degree.GENERATED) and Label.Tier.DECLARED in by_tier:
         return Label.Tier.DECLARED
-    if scan is not None and scan.tier == "suspected" and Label.Tier.SUSPECTED in note_tiers:
+    suspected = by_tier.get(Label.Tier.SUSPECTED)
+    if suspected is not None and _covers(suspected, image):
         return Label.Tier.SUSPECTED
     return None
 

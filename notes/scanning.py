@@ -14,10 +14,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appeals import services as appeal_services
-from appeals.models import Decision
+from appeals.models import Automation, Decision
 from notes import provenance
-from notes.evidence_text import describe
-from notes.models import Degree, ImageScan, Note, NoteImage, ProvenanceSignal
+from notes.models import ImageScan, Note, NoteImage, ProvenanceSignal
+from notes.selectors import note_evidence
 
 _RANK = {"none": 0, "suspected": 1, "confirmed": 2}
 RULE = "All content made with AI must be actively marked"
@@ -68,46 +68,6 @@ def image_scan(*, image_id: int) -> ImageScan | None:
     return row
 
 
-def _signal_dict(signal: ProvenanceSignal) -> dict:
-    return {
-        "kind": signal.kind,
-        "location": signal.location,
-        "value": signal.value,
-        "ai": signal.ai,
-        "tier": signal.tier,
-        "readable": signal.readable,
-        "details": signal.details,
-    }
-
-
-def _covered(image: NoteImage) -> bool:
-    """The creator's declaration covers this image when it says AI took part in it."""
-    return image.ai_degree in (Degree.ASSISTED, Degree.GENERATED)
-
-
-def note_evidence(*, note: Note) -> list[dict]:
-    """Per image with AI evidence: its position, tier, kind, signals and whether the declaration covers it."""
-    found = []
-    images = note.images.select_related("scan").prefetch_related("signals").order_by("position", "id")
-    for image in images:
-        scan = getattr(image, "scan", None)
-        if scan is None or scan.status != ImageScan.Status.DONE or scan.tier in ("", "none"):
-            continue
-        signals = [s for s in image.signals.all() if s.tier != "none"]
-        found.append(
-            {
-                "image_id": image.pk,
-                "position": image.position + 1,
-                "tier": scan.tier,
-                "kind": scan.kind,
-                "covered": _covered(image),
-                "signals": [_signal_dict(s) for s in signals],
-                "sentences": [describe(s, image.position + 1) for s in signals],
-            }
-        )
-    return found
-
-
 def note_scan_pending(*, note: Note) -> None:
     """Scan any image of the note not scanned yet (a publish right after an upload)."""
     for image_id in note.images.exclude(scan__status=ImageScan.Status.DONE).values_list("pk", flat=True):
@@ -122,6 +82,10 @@ def note_provenance_apply(*, note_id: int) -> Decision | None:
     """
     note = Note.objects.select_related("author").filter(pk=note_id).first()
     if note is None or note.state != Note.State.PUBLISHED:
+        return None
+    if note.author.is_staff:
+        # The pipeline never decides about staff accounts (the ledger refuses); their evidence is
+        # still shown with the note, and a person can decide in the admin.
         return None
     note_scan_pending(note=note)
     # The statement of reasons is a letter to the creator: written in their language.
@@ -146,21 +110,25 @@ def note_provenance_apply(*, note_id: int) -> Decision | None:
                 "The label “Suspected AI-generated content” was added to your note: image(s) "
                 "%(positions)s carry traces of AI generation, and your declaration did not say so."
             ) % {"positions": positions}
+        # The label follows from the decision through the ledger's hook, in this transaction.
         decision, _created = appeal_services.decision_create(
             subject_owner=note.author,
             subject_type=Decision.SubjectType.NOTE,
             subject_id=note.public_id,
             subject_title=note.title,
             kind=kind,
-            summary=summary,
-            facts=facts,
-            rule=_(RULE),
-            evidence=[{k: item[k] for k in ("position", "tier", "kind", "signals")} for item in top],
-            automated_detection=True,
-            automated_decision=True,
+            statement=appeal_services.Statement(
+                summary=summary,
+                facts=facts,
+                rule=_(RULE),
+                rule_code=Decision.RuleCode.AI_LABEL_MISSING,
+                ground=Decision.Ground.INCOMPATIBLE,
+                content_type=Decision.ContentType.SYNTHETIC_MEDIA,
+                source=Decision.Source.OWN_INITIATIVE,
+                automated_detection=Automation.FULLY,
+                automated_decision=Automation.FULLY,
+                evidence=[{k: item[k] for k in ("position", "tier", "kind", "signals")} for item in top],
+            ),
             dedupe_key=f"provenance:{note.public_id}:{tier}",
         )
-        from notes.services import note_labels_sync
-
-        note_labels_sync(note=note)
     return decision

@@ -10,24 +10,27 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.errors import DomainError
-from accounts.webforms import add_service_errors
+from core.errors import DomainError
+from core.forms import add_service_errors
+from core.pagination import FEED_PAGE_SIZE, LIST_PAGE_SIZE
+from core.ratelimit import throttled
 from notes import propagation, selectors, services
 from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, NoteForm
-from notes.models import ImageScan, Note
-from notes.scanning import note_evidence
+from notes.models import MAX_IMAGES, ImageScan, Note
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.note_feed(), 24).get_page(request.GET.get("page"))
+    page = Paginator(selectors.note_feed(), FEED_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notes/home.html", {"page": page})
 
 
 @require_GET
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = selectors.topic_get(slug=slug)
-    page = Paginator(selectors.note_feed_for_topic(topic=topic), 24).get_page(request.GET.get("page"))
+    page = Paginator(selectors.note_feed_for_topic(topic=topic), FEED_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "notes/topic.html", {"topic": topic, "page": page})
 
 
@@ -35,14 +38,16 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
     note = selectors.note_get_public(note_id=note_id, viewer=request.user)
     # Evidence the creator's own declaration covers: no decision, but readers see what the files say.
-    covered = [item for item in note_evidence(note=note) if item["covered"]]
+    covered = [item for item in selectors.note_evidence(note=note) if item["covered"]]
     return render(request, "notes/note_detail.html", {"note": note, "covered_evidence": covered})
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.note_list_for_author(user=request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.note_list_for_author(user=request.user), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "notes/dashboard.html", {"page": page})
 
 
@@ -78,7 +83,7 @@ def _edit_page(
     status: int = 200,
 ) -> HttpResponse:
     images = list(note.images.select_related("scan").prefetch_related("signals").order_by("position", "id"))
-    evidence = note_evidence(note=note)
+    evidence = selectors.note_evidence(note=note)
     # RelatedObjectDoesNotExist is an AttributeError: no declaration yet gives None.
     declaration = getattr(note, "declaration", None)
     if declaration_form is None:
@@ -110,7 +115,7 @@ def _edit_page(
         "declaration_form": declaration_form,
         "publish_errors": publish_errors or [],
         "tool_suggestions": TOOL_SUGGESTIONS,
-        "max_images": services.MAX_IMAGES,
+        "max_images": MAX_IMAGES,
         "history": note.declaration_changes.select_related("changed_by"),
         "evidence": evidence,
         "uncovered": [item for item in evidence if not item["covered"]],
@@ -150,7 +155,7 @@ def note_image_download(request: HttpRequest, note_id: str, image_id: str) -> Ht
     image = next((i for i in note.images.all() if str(i.public_id) == str(image_id)), None)
     if image is None:
         raise Http404
-    tier = propagation.image_label_tier(image=image, note_tiers={label.tier for label in note.labels.all()})
+    tier = propagation.image_label_tier(image=image, labels=list(note.labels.all()))
     xmp = None
     if tier is not None:
         aigc = propagation.aigc_json(
@@ -177,6 +182,7 @@ def note_scan_status(request: HttpRequest, note_id: str) -> JsonResponse:
 
 @login_required
 @require_POST
+@throttled("uploads")
 def note_images_upload(request: HttpRequest, note_id: str) -> HttpResponse:
     note = selectors.note_get_for_author(user=request.user, note_id=note_id)
     form = ImageUploadForm(request.POST, request.FILES)

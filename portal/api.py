@@ -10,7 +10,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.errors import DomainError
+from core.errors import DomainError
 
 
 def _flatten(detail: object) -> object:

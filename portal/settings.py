@@ -82,7 +82,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.headless",
     "csp",
-    # Ours, in dependency order: accounts <- appeals <- notes <- portal.
+    # Ours, in dependency order: core <- accounts <- appeals <- notes <- portal.
+    "core",
     "accounts",
     "appeals",
     "notes",
@@ -225,7 +226,7 @@ REST_FRAMEWORK = {
         "uploads": os.environ.get("API_THROTTLE_UPLOADS", "60/hour"),
     },
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "accounts.pagination.NewestFirstCursor",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.NewestFirstCursor",
     "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {
@@ -246,6 +247,12 @@ SPECTACULAR_SETTINGS = {
         "NoteStateEnum": "notes.models.Note.State",
         "DecisionStateEnum": "appeals.models.Decision.State",
         "AppealStateEnum": "appeals.models.Appeal.State",
+        "AutomationEnum": "appeals.models.Automation",
+        "DecisionKindEnum": "appeals.models.Decision.Kind",
+        "DecisionEventKindEnum": "appeals.models.DecisionEvent.Kind",
+        "DecisionSourceEnum": "appeals.models.Decision.Source",
+        "LabelSourceEnum": "notes.models.Label.Source",
+        "LabelKindEnum": "notes.models.Label.Kind",
     },
 }
 
@@ -268,6 +275,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-stale-signups": {
         "task": "accounts.tasks.purge_stale_signups",
         "schedule": crontab(minute=41, hour=3),
+    },
+    # Timed decisions end on schedule (readers already honour ends_at before this runs).
+    "expire-decisions": {
+        "task": "appeals.tasks.expire_decisions",
+        "schedule": timedelta(minutes=env_int("SUNLIGHT_EXPIRY_INTERVAL_MINUTES", 5)),
     },
 }
 SUNLIGHT_STALE_SIGNUP_AGE = timedelta(days=env_int("SUNLIGHT_STALE_SIGNUP_DAYS", 14))
@@ -364,6 +376,8 @@ SUNLIGHT_VOUCHER_BASE_IMPRESSIONS = env_int("SUNLIGHT_VOUCHER_BASE_IMPRESSIONS",
 SUNLIGHT_VOUCHER_IMPRESSIONS_PER_DAY = env_int("SUNLIGHT_VOUCHER_IMPRESSIONS_PER_DAY", 200)
 SUNLIGHT_VOUCHER_MAX_IMPRESSIONS = env_int("SUNLIGHT_VOUCHER_MAX_IMPRESSIONS", 20000)
 SUNLIGHT_VOUCHER_VALID_DAYS = env_int("SUNLIGHT_VOUCHER_VALID_DAYS", 90)
+# Where decisions apply, as ISO 3166-1 alpha-2 codes; "*" is everywhere the service is offered.
+SUNLIGHT_TERRITORIAL_SCOPE = env_list("SUNLIGHT_TERRITORIAL_SCOPE") or ["*"]
 # Further redress after an upheld appeal (DSA Art. 21): shown to the creator. Empty: the built-in text.
 SUNLIGHT_REDRESS_TEXT = os.environ.get("SUNLIGHT_REDRESS_TEXT", "")
 

@@ -7,9 +7,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from accounts.errors import DomainError
 from appeals import services
 from appeals.models import Appeal, CompensationVoucher, Decision
+from core.errors import DomainError
 from tests.factories import UserFactory
 
 

@@ -10,10 +10,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts.errors import DomainError
 from accounts.models import Notification
 from appeals import services, tasks
 from appeals.models import Appeal, AppealEvent, AppealEvidence, CompensationVoucher, Decision
+from core.errors import DomainError
 from notes import tasks as note_tasks
 from notes.models import Label
 from tests.appeals.conftest import pdf_bytes

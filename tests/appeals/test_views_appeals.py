@@ -4,6 +4,7 @@ import re
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from appeals import services
@@ -153,4 +154,9 @@ def test_staff_without_mfa_cannot_read_evidence(
     client.force_login(no_mfa)
     assert client.get(url).status_code == 404
     TOTP.activate(no_mfa, generate_totp_secret())
+    # MFA alone is not enough: reading other creators' evidence needs the permission to view appeals.
+    assert client.get(url).status_code == 404
+    no_mfa.user_permissions.add(Permission.objects.get(codename="view_appeal"))
+    no_mfa = type(no_mfa).objects.get(pk=no_mfa.pk)  # a fresh permission cache
+    client.force_login(no_mfa)
     assert client.get(url).status_code == 200

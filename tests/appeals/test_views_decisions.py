@@ -1,29 +1,15 @@
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from appeals.models import Decision
+from tests.factories import DecisionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _decision(owner, **extra) -> Decision:
-    values = {
-        "subject_owner": owner,
-        "subject_type": Decision.SubjectType.NOTE,
-        "subject_id": uuid.uuid4(),
-        "subject_title": "Sunset over the bay",
-        "kind": Decision.Kind.LABEL_SUSPECTED,
-        "summary": "A suspected AI label was added.",
-        "facts": "Image 1 carries AUTOMATIC1111 generation parameters.",
-        "rule": "All content made with AI must be actively marked",
-        "automated_detection": True,
-        "automated_decision": True,
-    }
-    values.update(extra)
-    return Decision.objects.create(**values)
+    return DecisionFactory(subject_owner=owner, **extra)
 
 
 def test_it_lists_only_decisions_about_me(client, creator, outsider, django_assert_num_queries):
@@ -55,5 +41,5 @@ def test_the_api_lists_my_decisions_and_404s_others(
     assert [d["id"] for d in response.json()["results"]] == [str(d.public_id) for d in reversed(mine)]
     assert creator_api.get(f"/api/v1/decisions/{theirs.public_id}/").status_code == 404
     detail = creator_api.get(f"/api/v1/decisions/{mine[0].public_id}/").json()
-    assert detail["automated_decision"] is True
+    assert detail["automated_decision"] == "fully"
     assert detail["kind_display"] == "Suspected AI label"

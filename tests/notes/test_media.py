@@ -6,6 +6,7 @@ import io
 import pytest
 from PIL import Image
 
+from core.uploads import UploadRejected
 from notes import media
 from tests.images import jpeg_bytes, png_bomb_bytes, png_bytes, truncated_jpeg_bytes, webp_bytes
 
@@ -45,7 +46,7 @@ def test_it_accepts_jpeg_png_and_webp(data, expected_format):
     ],
 )
 def test_it_rejects_bad_input_with_a_reason(data, code):
-    with pytest.raises(media.ImageRejected) as caught:
+    with pytest.raises(UploadRejected) as caught:
         media.process_image(data)
     assert caught.value.code == code
 
@@ -53,6 +54,6 @@ def test_it_rejects_bad_input_with_a_reason(data, code):
 def test_it_rejects_formats_outside_the_list():
     out = io.BytesIO()
     Image.new("RGB", (10, 10)).save(out, "GIF")
-    with pytest.raises(media.ImageRejected) as caught:
+    with pytest.raises(UploadRejected) as caught:
         media.process_image(out.getvalue())
     assert caught.value.code == "unsupported_format"

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from accounts.errors import DomainError
+from core.errors import DomainError
 from notes import services
 from notes.models import DeclarationChange, Label, Note, NoteImage
 from tests.images import a1111_png_bytes, jpeg_bytes, png_bomb_bytes, truncated_jpeg_bytes

@@ -1,11 +1,11 @@
-"""Form plumbing shared by every app's HTML views (accounts is the leftmost app, so all may use it)."""
+"""Form plumbing shared by every app's HTML views."""
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from accounts.errors import DomainError
+from core.errors import DomainError
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,4 +1,4 @@
-"""The domain error every app's services raise (accounts is the leftmost app, so all may import it)."""
+"""The domain error every app's services raise (core imports no app, so all may import it)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The shared kernel: imports no app of ours, so every app may import it."""
+
+    name = "core"
+    verbose_name = "Core"

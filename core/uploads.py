@@ -1,0 +1,69 @@
+"""Upload rejection: one exception for every checked file, and one table of messages for it.
+
+The checkers (``notes.media`` for note images, ``appeals.evidence`` for appeal evidence) raise
+``UploadRejected`` with a stable code; views, APIs and services turn it into the user's words
+with ``rejection_message`` and into a ``DomainError`` with ``rejection_error``.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+
+MEGABYTE = 1024 * 1024
+
+
+class UploadRejected(ValueError):
+    """The file is not one we accept. ``code`` names the reason; ``params`` fill the message."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def rejection_message(exc: UploadRejected) -> str:
+    """The reason in the request's (or the task's) language."""
+    params = exc.params
+    if exc.code == "empty":
+        return _("The file is empty.")
+    if exc.code == "too_large":
+        return _("The file is larger than %(max_mb)s MB.") % {"max_mb": params.get("max_mb", "?")}
+    if exc.code == "unsupported_format":
+        return _("%(format)s images are not accepted. Upload a JPEG, PNG or WebP image.") % {
+            "format": params.get("format", "?")
+        }
+    if exc.code == "too_many_pixels":
+        return _("The image has too many pixels (at most %(megapixels)s megapixels).") % {
+            "megapixels": params.get("megapixels", "?")
+        }
+    if exc.code == "corrupt":
+        return _("The image is damaged or incomplete (for example, a truncated download).")
+    if exc.code == "not_allowed":
+        return _("Only images (JPEG, PNG, WebP) and PDF documents can be attached.")
+    return _("The file is not an image we can read. Upload a JPEG, PNG or WebP image.")
+
+
+def rejection_error(
+    exc: UploadRejected, *, prefix: str, field: str, name: str | None = None, status: int = 400
+) -> DomainError:
+    """A ``DomainError`` for the rejected file, naming the file when its name is known."""
+    message = rejection_message(exc)
+    if name:
+        message = f"{name}: {message}"
+    return DomainError(message, code=f"{prefix}_{exc.code}", field=field, status=status)
+
+
+def check_declared_size(
+    *, size: int, max_bytes: int, prefix: str, field: str, name: str | None = None
+) -> None:
+    """Refuse an oversized upload from its declared size, before its bytes are read (413)."""
+    if size > max_bytes:
+        raise rejection_error(
+            UploadRejected("too_large", max_mb=max_bytes // MEGABYTE),
+            prefix=prefix,
+            field=field,
+            name=name,
+            status=413,
+        )

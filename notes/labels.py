@@ -1,0 +1,91 @@
+"""Label derivation: which labels a note should carry, from its declaration and the decisions in force.
+
+Reads only. ``notes.services.effects`` writes the rows this module computes, in the transaction of
+whatever changed their sources.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from appeals.models import Decision
+from notes.models import Declaration, Degree, Label, Note, NoteImage
+
+# A labelling decision's kind → the label tier and source it attaches.
+PLATFORM_TIERS = {
+    Decision.Kind.LABEL_CONFIRMED: (Label.Tier.CONFIRMED, Label.Source.METADATA),
+    Decision.Kind.LABEL_SUSPECTED: (Label.Tier.SUSPECTED, Label.Source.DETECTION),
+}
+
+
+def declared_label(*, declaration: Declaration | None, images: list[NoteImage]) -> dict | None:
+    """The declared tier's label (kind and evidence), or None when the creator declared no AI."""
+    if declaration is None or declaration.degree == Degree.NONE:
+        return None
+    degrees = [declaration.text_degree, *(i.ai_degree for i in images)]
+    return {
+        "kind": Label.Kind.GENERATED if Degree.GENERATED in degrees else Label.Kind.EDITED,
+        "evidence": {
+            "text": declaration.text_degree,
+            "images": [
+                {"position": i.position + 1, "degree": i.ai_degree}
+                for i in images
+                if i.ai_degree not in (None, Degree.NONE)
+            ],
+            "tools": list(declaration.tools),
+            "usage_note": declaration.usage_note,
+        },
+    }
+
+
+def platform_labels(*, decisions: list[Decision]) -> dict[str, dict]:
+    """Tier → the label that the oldest labelling decision in force for that tier attaches."""
+    wanted: dict[str, dict] = {}
+    for decision in sorted(decisions, key=lambda d: (d.created_at, d.pk)):
+        if decision.kind not in PLATFORM_TIERS:
+            continue
+        tier, source = PLATFORM_TIERS[decision.kind]
+        if tier in wanted:
+            continue
+        items = decision.evidence if isinstance(decision.evidence, list) else []
+        kinds = {item.get("kind") for item in items if isinstance(item, dict)}
+        wanted[tier] = {
+            "kind": Label.Kind.GENERATED if Label.Kind.GENERATED in kinds or not kinds else Label.Kind.EDITED,
+            "source": source,
+            "decision": decision,
+            "evidence": {"images": items, "decision": str(decision.public_id)},
+        }
+    return wanted
+
+
+def decisions_in_force_for(note: Note, *, now: datetime | None = None) -> list[Decision]:
+    return list(
+        Decision.objects.in_force(now).filter(
+            subject_type=Decision.SubjectType.NOTE, subject_id=note.public_id
+        )
+    )
+
+
+def _ends(decisions: list[Decision], kind: str) -> tuple[bool, datetime | None]:
+    """Whether a decision of ``kind`` is in force, and until when (None: until reversed)."""
+    matching = [d for d in decisions if d.kind == kind]
+    if not matching:
+        return False, None
+    if any(d.ends_at is None for d in matching):
+        return True, None
+    return True, max(d.ends_at for d in matching)
+
+
+def withheld(decisions: list[Decision]) -> tuple[bool, datetime | None]:
+    return _ends(decisions, Decision.Kind.REMOVAL)
+
+
+def reach_reduced(decisions: list[Decision]) -> tuple[bool, datetime | None]:
+    return _ends(decisions, Decision.Kind.REDUCED_DISTRIBUTION)
+
+
+def image_positions(label: Label) -> set[int] | None:
+    """The 1-based image positions a platform label rests on; None when it covers the whole note."""
+    items = (label.evidence or {}).get("images") or []
+    positions = {item.get("position") for item in items if isinstance(item, dict) and item.get("position")}
+    return positions or None

@@ -1,0 +1,92 @@
+"""The effects notes show, rebuilt from their sources: the declaration and the decisions in force.
+
+``note_effects_sync`` is the one writer of ``Label`` rows and of a note's derived ``withheld`` and
+``reach_reduced`` fields. ``appeals.effects.decision_changed`` calls the handlers below (registered
+in ``NotesConfig.ready``) in the transaction of every decision change; the declaration and publish
+services call it directly when the creator's own answer changes.
+"""
+
+from __future__ import annotations
+
+from appeals.models import Decision
+from notes import labels
+from notes.models import Declaration, Label, Note
+
+
+def note_effects_sync(*, note: Note) -> None:
+    """Rebuild the note's labels, removal and reach from its declaration and the decisions in force.
+
+    Lowering a declaration therefore never removes a platform label, and reversing or expiring a
+    decision removes exactly what it caused.
+    """
+    decisions = labels.decisions_in_force_for(note)
+    _platform_labels_sync(note, decisions)
+    _declared_label_sync(note)
+    withheld, withheld_until = labels.withheld(decisions)
+    reduced, reduced_until = labels.reach_reduced(decisions)
+    changed = {
+        "withheld": withheld,
+        "withheld_until": withheld_until,
+        "reach_reduced": reduced,
+        "reach_reduced_until": reduced_until,
+    }
+    if any(getattr(note, name) != value for name, value in changed.items()):
+        Note.objects.filter(pk=note.pk).update(**changed)
+        for name, value in changed.items():
+            setattr(note, name, value)
+
+
+def _platform_labels_sync(note: Note, decisions: list[Decision]) -> None:
+    wanted = labels.platform_labels(decisions=decisions)
+    Label.objects.filter(note=note, tier__in=[Label.Tier.CONFIRMED, Label.Tier.SUSPECTED]).exclude(
+        tier__in=list(wanted)
+    ).delete()
+    for tier, label in wanted.items():
+        Label.objects.update_or_create(
+            note=note,
+            tier=tier,
+            defaults={
+                "kind": label["kind"],
+                "source": label["source"],
+                "decision": label["decision"],
+                "evidence": label["evidence"],
+            },
+        )
+
+
+def _declared_label_sync(note: Note) -> None:
+    declared = labels.declared_label(
+        declaration=Declaration.objects.filter(note=note).first(),
+        images=list(note.images.order_by("position", "id")),
+    )
+    existing = Label.objects.filter(note=note, tier=Label.Tier.DECLARED).first()
+    if declared is None:
+        if existing is not None:
+            existing.delete()
+        return
+    if existing is None:
+        Label.objects.create(
+            note=note,
+            tier=Label.Tier.DECLARED,
+            kind=declared["kind"],
+            source=Label.Source.CREATOR,
+            evidence=declared["evidence"],
+        )
+    elif existing.kind != declared["kind"] or existing.evidence != declared["evidence"]:
+        existing.kind = declared["kind"]
+        existing.evidence = declared["evidence"]
+        existing.save(update_fields=["kind", "evidence"])
+
+
+def note_decision_effects(decision: Decision) -> None:
+    """Effect handler for decisions about a note (see ``appeals.effects``)."""
+    note = Note.objects.select_for_update().filter(public_id=decision.subject_id).first()
+    if note is not None:
+        note_effects_sync(note=note)
+
+
+def account_decision_effects(decision: Decision) -> None:
+    """Effect handler for decisions about an account: every note of the account is rebuilt, since
+    what a note shows may rest on measures against its author (reach limits, posting blocks)."""
+    for note in Note.objects.select_for_update().filter(author_id=decision.subject_owner_id).order_by("pk"):
+        note_effects_sync(note=note)

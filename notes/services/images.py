@@ -1,0 +1,103 @@
+"""Writes for a note's images: the original bytes kept untouched, derivatives, no orphan files."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from core.errors import DomainError
+from core.files import delete_on_commit, deleted_on_failure
+from core.tasks import enqueue_on_commit
+from core.uploads import UploadRejected, check_declared_size, rejection_error
+from notes import media
+from notes.models import ALT_TEXT_MAX, MAX_IMAGES, ImageScan, Note, NoteImage
+from notes.services.notes import lock_note, require_editable
+
+
+def note_image_check_size(*, size: int, field: str = "image", name: str | None = None) -> None:
+    """Refuse an oversized upload from its declared size, before its bytes are read (413)."""
+    check_declared_size(size=size, max_bytes=media.MAX_UPLOAD_BYTES, prefix="image", field=field, name=name)
+
+
+def note_image_add(
+    *, note: Note, acting_user: User, data: bytes, filename: str, alt_text: str = ""
+) -> NoteImage:
+    """Validate and store one image: the original bytes untouched, plus its derivatives.
+
+    Files are written before the row; if anything fails, the files written so far are
+    deleted, so a failed upload leaves neither a row nor an orphan file.
+    """
+    try:
+        processed = media.process_image(data)
+    except UploadRejected as exc:
+        raise rejection_error(exc, prefix="image", field="image") from exc
+    if len(alt_text) > ALT_TEXT_MAX:
+        raise ValidationError({"alt_text": _("At most %(n)s characters.") % {"n": ALT_TEXT_MAX}})
+
+    with deleted_on_failure() as written, transaction.atomic():
+        note = lock_note(note)
+        require_editable(note)
+        if note.state != Note.State.DRAFT:
+            raise DomainError(
+                _("Images can only be changed while the note is a draft."),
+                code="note_not_draft",
+                status=409,
+            )
+        count = note.images.count()
+        if count >= MAX_IMAGES:
+            raise DomainError(
+                _("A note has at most %(n)s images.") % {"n": MAX_IMAGES},
+                code="too_many_images",
+                field="image",
+            )
+        image = NoteImage(
+            note=note,
+            position=count,
+            original_name=filename[:200] or "image",
+            original_format=processed.format,
+            original_size=processed.size,
+            sha256=processed.sha256,
+            width=processed.width,
+            height=processed.height,
+            alt_text=alt_text.strip(),
+        )
+        image.original.save("original", ContentFile(data), save=False)
+        written.add(image.original)
+        ext = "webp" if processed.display.data[:4] == b"RIFF" else "jpg"
+        image.display.save(
+            f"{image.public_id.hex}-display.{ext}", ContentFile(processed.display.data), save=False
+        )
+        written.add(image.display)
+        image.thumbnail.save(
+            f"{image.public_id.hex}-thumb.{ext}", ContentFile(processed.thumbnail.data), save=False
+        )
+        written.add(image.thumbnail)
+        image.save()
+        ImageScan.objects.create(image=image)
+        Note.objects.filter(pk=note.pk).update(updated_at=timezone.now())
+        enqueue_on_commit("notes.tasks.scan_image", image.pk)
+    return image
+
+
+def note_image_remove(*, note: Note, acting_user: User, image_id: object) -> None:
+    with transaction.atomic():
+        note = lock_note(note)
+        require_editable(note)
+        if note.state != Note.State.DRAFT:
+            raise DomainError(
+                _("Images can only be changed while the note is a draft."), code="note_not_draft", status=409
+            )
+        image = note.images.filter(public_id=image_id).first()
+        if image is None:
+            return  # already gone: a repeated click is harmless
+        image.delete()
+        delete_on_commit(image.original, image.display, image.thumbnail)
+        for position, remaining in enumerate(note.images.order_by("position", "id")):
+            if remaining.position != position:
+                remaining.position = position
+                remaining.save(update_fields=["position"])
+        Note.objects.filter(pk=note.pk).update(updated_at=timezone.now())

@@ -1,0 +1,150 @@
+"""Writes for notes themselves: drafts, topics, publishing, deletion."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from core.errors import DomainError
+from core.tasks import enqueue_on_commit
+from notes.models import MAX_TOPICS, TOPIC_NAME_MAX, Declaration, Note, Topic
+from notes.rendering import render_markdown
+from notes.selectors import note_evidence
+from notes.services.effects import note_effects_sync
+
+
+def lock_note(note: Note) -> Note:
+    return Note.objects.select_for_update().get(pk=note.pk)
+
+
+def require_editable(note: Note) -> None:
+    if note.state == Note.State.REMOVED:
+        raise DomainError(
+            _("This note was deleted and can no longer be changed."), code="note_removed", status=409
+        )
+
+
+def _topics_from_names(names: Iterable[str]) -> list[Topic]:
+    cleaned: list[str] = []
+    for raw in names:
+        name = re.sub(r"\s+", " ", raw.strip().lstrip("#")).strip()
+        if name and name.lower() not in {c.lower() for c in cleaned}:
+            cleaned.append(name[:TOPIC_NAME_MAX])
+    if len(cleaned) > MAX_TOPICS:
+        raise ValidationError({"topics": _("At most %(n)s topics.") % {"n": MAX_TOPICS}})
+    return [_topic_get_or_create(name) for name in cleaned]
+
+
+def _topic_get_or_create(name: str) -> Topic:
+    """Two creators adding the same new topic at once: get_or_create's savepoint lets the loser
+    of the insert race fetch the winner's row instead of failing the whole request."""
+    slug = slugify(name, allow_unicode=True) or name.lower()
+    try:
+        topic, _created = Topic.objects.get_or_create(slug=slug, defaults={"name": name})
+    except IntegrityError:
+        # The same name under another slug (names are unique too): use that topic.
+        topic = Topic.objects.get(name=name)
+    return topic
+
+
+def note_create(*, author: User, title: str, body: str = "", topics: Iterable[str] = ()) -> Note:
+    note = Note(author=author, title=title.strip(), body=body)
+    note.body_html = render_markdown(note.body)
+    note.full_clean(exclude=["body_html"])
+    with transaction.atomic():
+        note.save()
+        note.topics.set(_topics_from_names(topics))
+    return note
+
+
+def note_update(
+    *,
+    note: Note,
+    acting_user: User,
+    title: str | None = None,
+    body: str | None = None,
+    topics: Iterable[str] | None = None,
+) -> Note:
+    with transaction.atomic():
+        note = lock_note(note)
+        require_editable(note)
+        fields = ["updated_at"]
+        if title is not None:
+            note.title = title.strip()
+            fields.append("title")
+        if body is not None:
+            note.body = body
+            note.body_html = render_markdown(body)
+            fields += ["body", "body_html"]
+        note.full_clean(exclude=["body_html"])
+        note.updated_at = timezone.now()
+        note.save(update_fields=fields)
+        if topics is not None:
+            note.topics.set(_topics_from_names(topics))
+    return note
+
+
+def note_publish(*, note: Note, acting_user: User) -> Note:
+    with transaction.atomic():
+        note = lock_note(note)
+        if note.state == Note.State.PUBLISHED:
+            return note  # a second click, or a retry: nothing to do
+        require_editable(note)
+        images = list(note.images.all())
+        if not note.title.strip():
+            raise ValidationError({"title": _("Give the note a title.")})
+        if not images:
+            raise DomainError(
+                _("Add at least one image before publishing."), code="no_images", field="images"
+            )
+        declaration = Declaration.objects.filter(note=note).first()
+        if declaration is None:
+            raise DomainError(
+                _("Say whether AI took part before publishing: the declaration is required."),
+                code="declaration_required",
+                field="declaration",
+            )
+        if any(image.ai_degree is None for image in images):
+            raise DomainError(
+                _("Your declaration does not cover every image yet. Answer for each image."),
+                code="declaration_incomplete",
+                field="declaration",
+            )
+        # What the publish form showed (Art. 6(4) reminder): kept as the record that the
+        # creator saw the evidence and published anyway.
+        uncovered = [item for item in note_evidence(note=note) if not item["covered"]]
+        now = timezone.now()
+        note.state = Note.State.PUBLISHED
+        note.published_at = now
+        note.updated_at = now
+        note.evidence_shown = (
+            {
+                "at": now.isoformat(),
+                "images": [{k: i[k] for k in ("position", "tier", "kind")} for i in uncovered],
+            }
+            if uncovered
+            else None
+        )
+        note.save(update_fields=["state", "published_at", "updated_at", "evidence_shown"])
+        note_effects_sync(note=note)
+        enqueue_on_commit("notes.tasks.apply_provenance", note.pk)
+    return note
+
+
+def note_delete(*, note: Note, acting_user: User) -> None:
+    """The creator deletes a note: it leaves every public page; its ledger stays."""
+    with transaction.atomic():
+        note = lock_note(note)
+        if note.state == Note.State.REMOVED:
+            return
+        note.state = Note.State.REMOVED
+        note.updated_at = timezone.now()
+        note.save(update_fields=["state", "updated_at"])
+        note_effects_sync(note=note)
