@@ -8,12 +8,13 @@ from django.http import HttpRequest
 from django.utils import translation
 
 from accounts import services
+from accounts.models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Sunlight's hooks into allauth: display name at sign-up, mail through Celery."""
 
-    def save_user(self, request: HttpRequest, user, form, commit: bool = True):  # noqa: ANN001
+    def save_user(self, request: HttpRequest, user, form, commit: bool = True) -> User:  # noqa: ANN001
         user = super().save_user(request, user, form, commit=False)
         user.display_name = (form.cleaned_data.get("display_name") or "").strip()
         # Mail and notifications follow the language the creator signed up in.

@@ -29,6 +29,10 @@ class DecisionEventInline(admin.TabularInline):
     fields = ["at", "kind", "actor_display", "reason", "internal_note", "appeal"]
     readonly_fields = fields
 
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # The audit trail is part of the decision: whoever may view decisions sees it.
+        return request.user.has_perm("appeals.view_decision")
+
     @admin.display(description=gettext_lazy("by"))
     def actor_display(self, event: DecisionEvent) -> str:
         return str(event.actor) if event.actor_id else _("System (automated)")

@@ -8,14 +8,19 @@ right after the commit.
 
 from __future__ import annotations
 
-from celery import current_app
+from importlib import import_module
+
 from django.db import transaction
 
 
 def enqueue_on_commit(task_name: str, *args: object) -> None:
     """Send ``task_name(*args)`` once the current transaction commits; args are ids or plain JSON."""
 
+    module_name, _dot, attribute = task_name.rpartition(".")
+    # Imported when the work is sent, not when the calling module loads: no import circle.
+    task = getattr(import_module(module_name), attribute)
+
     def send() -> None:
-        current_app.tasks[task_name].delay(*args)
+        task.delay(*args)
 
     transaction.on_commit(send)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from accounts.models import User
-from appeals.models import Decision
+from appeals.models import Automation, Decision
 from notes.models import Label, Note
 
 
@@ -21,8 +22,12 @@ def transparency_figures() -> dict[str, object]:
     )
     decisions = Decision.objects.aggregate(
         total=Count("id"),
-        automated=Count("id", filter=Q(automated_decision=True)),
-        in_force=Count("id", filter=Q(state=Decision.State.IN_FORCE)),
+        automated=Count("id", filter=Q(automated_decision=Automation.FULLY)),
+        in_force=Count(
+            "id",
+            filter=Q(state=Decision.State.IN_FORCE)
+            & (Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now())),
+        ),
         reversed=Count("id", filter=Q(state=Decision.State.REVERSED)),
     )
     return {

@@ -9,8 +9,8 @@ os.environ.pop("CELERY_BROKER_URL", None)
 os.environ.pop("CELERY_RESULT_BACKEND", None)
 os.environ.setdefault("SUNLIGHT_VAR_DIR", tempfile.mkdtemp(prefix="sunlight-test-"))
 
-from portal.settings import *  # noqa: E402,F403
-from portal.settings import DATABASES, VAR_DIR  # noqa: E402
+from portal.settings import *  # noqa: F403
+from portal.settings import DATABASES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = VAR_DIR / "media"

@@ -20,7 +20,7 @@ def require(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-def wait_for(predicate, timeout: float = 60.0, interval: float = 0.1) -> None:  # noqa: ANN001
+def wait_for(predicate, timeout: float = 60.0, interval: float = 0.1) -> None:
     """Poll until a real worker process has done its part (integration tests)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -6,17 +6,21 @@ from appeals.models import Decision
 from tests.factories import DecisionFactory
 
 pytestmark = pytest.mark.django_db
+PINNED = 7
 
 
 def _decision(owner, **extra) -> Decision:
     return DecisionFactory(subject_owner=owner, **extra)
 
 
-def test_it_lists_only_decisions_about_me(client, creator, outsider, django_assert_num_queries):
-    mine = _decision(creator)
+@pytest.mark.parametrize("count", [1, 12])
+def test_it_lists_only_decisions_about_me(client, creator, outsider, count, django_assert_num_queries):
+    mine = [_decision(creator) for _ in range(count)][0]
     _decision(outsider, subject_title="Someone else's note")
     client.force_login(creator)
-    html = client.get("/appeals/").content.decode()
+    # Session, user, unread badge, the page count and rows, open appeals, my appeals: whatever the count.
+    with django_assert_num_queries(PINNED):
+        html = client.get("/appeals/").content.decode()
     assert "Sunset over the bay" in html
     assert "Someone else" not in html
     html = client.get(f"/appeals/decisions/{mine.public_id}/").content.decode()

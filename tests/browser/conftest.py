@@ -25,7 +25,7 @@ def browser() -> Iterator[object]:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-def _launch(sync_playwright) -> Iterator[object]:  # noqa: ANN001
+def _launch(sync_playwright) -> Iterator[object]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

@@ -1,18 +1,29 @@
 from __future__ import annotations
 
-import pytest
+from contextlib import nullcontext
+from datetime import timedelta
 
+import pytest
+import time_machine
+from django.utils import timezone
+
+from appeals import services as appeal_services
+from appeals.models import Decision
 from notes import services
+from notes.models import Label
 from notes.provenance import scan
+from tests.factories import DecisionFactory
 from tests.images import a1111_png_bytes, jpeg_bytes
 from tests.notes.conftest import declare
+from tests.provenance.conftest import FIXTURES
+from tests.support import require
 
 pytestmark = pytest.mark.django_db
 
 
 def _publish(creator, capture, images: list[bytes], degrees: list[str]):
     note = services.note_create(author=creator, title="Propagated")
-    with capture(execute=True):
+    with capture(execute=True) if capture else nullcontext():
         for index, data in enumerate(images):
             services.note_image_add(note=note, acting_user=creator, data=data, filename=f"{index}")
         overall = "generated" if "generated" in degrees else ("assisted" if "assisted" in degrees else "none")
@@ -68,3 +79,42 @@ def test_downloads_of_drafts_and_strangers_images_are_404(client, creator, outsi
     assert client.get(url).status_code == 404
     other = services.note_create(author=outsider, title="Other")
     assert client.get(f"/notes/{other.public_id}/images/{image.public_id}/download/").status_code == 404
+
+
+def test_an_overturned_confirmed_label_leaves_the_download_unlabelled(
+    client, creator, staff, django_capture_on_commit_callbacks
+):
+    """The propagation label follows the decisions in force, not the scan (issue: ledger)."""
+    require(FIXTURES.is_dir(), "shared provenance fixtures missing")
+    data = (FIXTURES / "c2pa_real/c2pa-rs_ocsp_firefly_photoshop.jpg").read_bytes()
+    note = _publish(creator, django_capture_on_commit_callbacks, [data], ["none"])
+    image = note.images.get()
+    url = f"/notes/{note.public_id}/images/{image.public_id}/download/"
+    (aigc,) = _aigc_of(client.get(url).content)
+    assert aigc.details["label"] == "1"  # confirmed by a decision in force
+
+    decision = Decision.objects.get(subject_id=note.public_id, kind="label_confirmed")
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = appeal_services.appeal_file(decision=decision, appellant=creator, reason="I painted it.")
+        appeal_services.appeal_decide(
+            appeal=appeal, outcome="overturned", acting_user=staff, reply="The layers show your work."
+        )
+    assert not Label.objects.filter(note=note).exists()
+    assert image.scan.tier == "confirmed"  # the scan still says so; the ledger decides
+    assert _aigc_of(client.get(url).content) == []
+
+
+def test_an_expired_label_leaves_the_download_unlabelled_before_the_task_runs(client, creator):
+    note = _publish(creator, None, [jpeg_bytes()], ["none"])
+    image = note.images.get()
+    DecisionFactory(
+        subject_owner=creator,
+        subject_id=note.public_id,
+        subject_title=note.title,
+        kind="label_suspected",
+        ends_at=timezone.now() + timedelta(hours=1),
+    )
+    url = f"/notes/{note.public_id}/images/{image.public_id}/download/"
+    assert _aigc_of(client.get(url).content)[0].details["label"] == "3"
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert _aigc_of(client.get(url).content) == []

@@ -167,3 +167,28 @@ def test_images_cannot_change_after_publishing(draft):
     with pytest.raises(DomainError) as caught:
         services.note_image_add(note=draft, acting_user=draft.author, data=jpeg_bytes(), filename="late.jpg")
     assert caught.value.code == "note_not_draft"
+
+
+def test_removing_an_image_deletes_its_three_files_after_commit(draft, django_capture_on_commit_callbacks):
+    image = draft.images.order_by("position").first()
+    paths = [Path(f.path) for f in (image.original, image.display, image.thumbnail)]
+    assert all(p.exists() for p in paths)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.note_image_remove(note=draft, acting_user=draft.author, image_id=image.public_id)
+    assert not any(p.exists() for p in paths), "an orphaned file stayed behind"
+    assert list(draft.images.values_list("position", flat=True)) == [0]
+
+
+def test_a_failed_removal_keeps_the_files(draft, django_capture_on_commit_callbacks):
+    image = draft.images.order_by("position").first()
+    declare(draft)
+    services.note_publish(note=draft, acting_user=draft.author)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError):
+        services.note_image_remove(note=draft, acting_user=draft.author, image_id=image.public_id)
+    assert Path(image.original.path).exists() and Path(image.display.path).exists()
+
+
+def test_two_creators_adding_the_same_new_topic_share_one_row(creator, outsider):
+    first = services.note_create(author=creator, title="One", topics=["Night markets"])
+    second = services.note_create(author=outsider, title="Two", topics=["night markets"])
+    assert list(first.topics.all()) == list(second.topics.all())
