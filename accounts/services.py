@@ -6,9 +6,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+
+from core.tasks import enqueue_on_commit
 
 
 def email_serialise(message: EmailMessage) -> dict:
@@ -52,10 +53,7 @@ def email_enqueue(*, message: EmailMessage) -> None:
     Delivery waits for the commit so that a confirmation link never arrives for
     an account whose creation was rolled back.
     """
-    from accounts.tasks import deliver_email
-
-    payload = email_serialise(message)
-    transaction.on_commit(lambda: deliver_email.delay(payload))
+    enqueue_on_commit("accounts.tasks.deliver_email", email_serialise(message))
 
 
 def user_purge_stale_signups(*, now: datetime | None = None) -> int:
