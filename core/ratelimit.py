@@ -16,20 +16,24 @@ class _ScopedView:
         self.throttle_scope = scope
 
 
-def throttled(scope: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Answer a POST with 429 and a page once ``scope``'s rate (``REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']``)
-    is used up; a browser upload and an API upload by the same user count against one budget."""
+def throttled(
+    scope: str, methods: tuple[str, ...] = ("POST",)
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Answer ``methods`` with 429 and a page once ``scope``'s rate is used up.
+
+    Rates are ``REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']``: a browser upload and an API upload by
+    the same user count against one budget."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
             throttle = ScopedRateThrottle()
-            if request.method == "POST" and not throttle.allow_request(request, _ScopedView(scope)):
+            if request.method in methods and not throttle.allow_request(request, _ScopedView(scope)):
                 wait = int(throttle.wait() or 60)
                 response = render(
                     request,
                     "429.html",
-                    {"message": _("Too many uploads. Try again in %(n)s seconds.") % {"n": wait}},
+                    {"message": _("Too many requests. Try again in %(n)s seconds.") % {"n": wait}},
                     status=429,
                 )
                 response["Retry-After"] = str(wait)

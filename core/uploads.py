@@ -38,6 +38,10 @@ def rejection_message(exc: UploadRejected) -> str:
         return _("The image has too many pixels (at most %(megapixels)s megapixels).") % {
             "megapixels": params.get("megapixels", "?")
         }
+    if exc.code == "too_much_pixel_data":
+        return _("The image is too large to open: at most %(max_mb)s MB of pixel data once decoded.") % {
+            "max_mb": params.get("max_mb", "?")
+        }
     if exc.code == "corrupt":
         return _("The image is damaged or incomplete (for example, a truncated download).")
     if exc.code == "not_allowed":

@@ -20,6 +20,9 @@ from core.uploads import MEGABYTE, UploadRejected
 MAX_UPLOAD_BYTES = 20 * MEGABYTE
 # 60 megapixels: a 50 MP camera file fits; a decompression bomb (30,000 × 30,000) does not.
 MAX_PIXELS = 60_000_000
+# What decoding may allocate: width × height × bands. A 60 MP RGB photo (180 MB) fits; a 7,745 ×
+# 7,745 RGBA PNG (240 MB decoded from a 233 KB file) does not. Every full decode is bounded by this.
+MAX_DECODED_BYTES = 200 * MEGABYTE
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 DISPLAY_EDGE = 1600
 THUMBNAIL_EDGE = 480
@@ -60,20 +63,31 @@ def _open_checked(data: bytes) -> Image.Image:
         raise UploadRejected("too_many_pixels", megapixels=MAX_PIXELS // 1_000_000)
     if width < 1 or height < 1:
         raise UploadRejected("not_an_image")
+    if width * height * len(image.getbands()) > MAX_DECODED_BYTES:
+        raise UploadRejected("too_much_pixel_data", max_mb=MAX_DECODED_BYTES // MEGABYTE)
     return image
 
 
-def _encode(image: Image.Image, edge: int, icc: bytes | None) -> Derivative:
-    copy = image.copy()
-    copy.thumbnail((edge, edge), Image.Resampling.LANCZOS)
+def _upright_size(image: Image.Image) -> tuple[int, int]:
+    """The size after EXIF orientation, read before decoding (orientations 5–8 swap the sides)."""
+    width, height = image.size
+    orientation = image.getexif().get(0x0112, 1)
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def _encode(image: Image.Image, icc: bytes | None) -> Derivative:
+    """A fresh encode that carries pixels and the colour profile only: no EXIF, XMP, comments or text."""
+    transparent = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+    clean = image.convert("RGBA" if transparent else "RGB")
+    if clean is image:
+        clean = image.copy()
+    clean.info = {}  # Pillow writes info["comment"] (JPEG COM, PNG comment) into a JPEG it saves
     out = io.BytesIO()
-    if copy.mode in ("RGBA", "LA") or (copy.mode == "P" and "transparency" in copy.info):
-        copy = copy.convert("RGBA")
-        copy.save(out, "WEBP", quality=85, icc_profile=icc)
+    if transparent:
+        clean.save(out, "WEBP", quality=85, icc_profile=icc)
     else:
-        copy = copy.convert("RGB")
-        copy.save(out, "JPEG", quality=85, optimize=True, progressive=True, icc_profile=icc)
-    return Derivative(data=out.getvalue(), width=copy.width, height=copy.height)
+        clean.save(out, "JPEG", quality=85, optimize=True, progressive=True, icc_profile=icc)
+    return Derivative(data=out.getvalue(), width=clean.width, height=clean.height)
 
 
 def process_image(data: bytes) -> ProcessedImage:
@@ -84,20 +98,26 @@ def process_image(data: bytes) -> ProcessedImage:
         raise UploadRejected("too_large", max_mb=MAX_UPLOAD_BYTES // MEGABYTE)
     image = _open_checked(data)
     fmt = image.format
+    width, height = _upright_size(image)
     try:
-        image.load()  # a truncated or corrupt file fails here, before anything is stored
         icc = image.info.get("icc_profile")
-        upright = ImageOps.exif_transpose(image)
-        display = _encode(upright, DISPLAY_EDGE, icc)
-        thumbnail = _encode(upright, THUMBNAIL_EDGE, icc)
+        # JPEG decodes straight at 1/2–1/8 scale (DCT scaling) when the display size allows it;
+        # other formats decode once, within MAX_DECODED_BYTES, and are shrunk in place.
+        image.draft(None, (DISPLAY_EDGE, DISPLAY_EDGE))
+        image.load()  # a truncated or corrupt file fails here, before anything is stored
+        ImageOps.exif_transpose(image, in_place=True)
+        image.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        display = _encode(image, icc)
+        image.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        thumbnail = _encode(image, icc)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise UploadRejected("corrupt") from exc
     finally:
         image.close()
     return ProcessedImage(
         format=fmt,
-        width=upright.width,
-        height=upright.height,
+        width=width,
+        height=height,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         display=display,

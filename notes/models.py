@@ -139,6 +139,10 @@ def _originals_storage() -> Storage:
     return storages["originals"]
 
 
+def _download_path(instance: NoteImage, filename: str) -> str:
+    return f"downloads/{instance.note.public_id}/{filename}"
+
+
 def _derivative_path(instance: NoteImage, filename: str) -> str:
     return f"notes/{instance.note.public_id}/{filename}"
 
@@ -164,6 +168,12 @@ class NoteImage(models.Model):
     display = models.ImageField(_("display image"), upload_to=_derivative_path, max_length=200)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=_derivative_path, max_length=200)
     alt_text = models.CharField(_("description"), max_length=ALT_TEXT_MAX, blank=True)
+    # The original-size download, rendered once per label state (notes.propagation) and then served
+    # as stored bytes; ``download_key`` names the state it was rendered for.
+    download = models.FileField(
+        upload_to=_download_path, storage=_originals_storage, max_length=200, blank=True, editable=False
+    )
+    download_key = models.CharField(max_length=64, blank=True, editable=False)
     # The creator's answer for this image; null until declared (never defaulted silently).
     ai_degree = models.CharField(  # noqa: DJ001 - null means "not answered", distinct from "none"
         _("AI use in this image"), max_length=12, choices=Degree.choices, null=True

@@ -7,6 +7,7 @@ file's ``TC260:AIGC`` label as ``ContentPropagator`` with the note's public id a
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from xml.sax.saxutils import escape
@@ -69,21 +70,35 @@ def xmp_packet(aigc: str) -> bytes:
     ).encode()
 
 
+CONTENT_TYPES = {
+    NoteImage.Format.PNG: "image/png",
+    NoteImage.Format.WEBP: "image/webp",
+    NoteImage.Format.JPEG: "image/jpeg",
+}
+
+
 def render_download(*, image: NoteImage, xmp: bytes | None) -> tuple[bytes, str]:
-    """The full-size image, freshly encoded (no EXIF: no location, no camera serial), with ``xmp``."""
+    """The full-size image, freshly encoded with ``xmp`` and nothing else from the upload (no EXIF:
+    no location, no camera serial; no comments or text chunks). Decoding is bounded by the upload
+    check (``media.MAX_DECODED_BYTES``); callers store the result instead of rendering per request."""
     with image.original.open("rb") as handle:
-        source = Image.open(io.BytesIO(handle.read()))
+        source = Image.open(handle)
         source.load()
-    upright = ImageOps.exif_transpose(source)
+    ImageOps.exif_transpose(source, in_place=True)
+    source.info = {}
     out = io.BytesIO()
     if image.original_format == NoteImage.Format.PNG:
         info = PngImagePlugin.PngInfo()
         if xmp:
             info.add_itxt("XML:com.adobe.xmp", xmp.decode("utf-8"))
-        upright.save(out, "PNG", pnginfo=info)
-        return out.getvalue(), "image/png"
-    if image.original_format == NoteImage.Format.WEBP:
-        upright.save(out, "WEBP", quality=92, **({"xmp": xmp} if xmp else {}))
-        return out.getvalue(), "image/webp"
-    upright.convert("RGB").save(out, "JPEG", quality=92, **({"xmp": xmp} if xmp else {}))
-    return out.getvalue(), "image/jpeg"
+        source.save(out, "PNG", pnginfo=info)
+    elif image.original_format == NoteImage.Format.WEBP:
+        source.save(out, "WEBP", quality=92, **({"xmp": xmp} if xmp else {}))
+    else:
+        source.convert("RGB").save(out, "JPEG", quality=92, **({"xmp": xmp} if xmp else {}))
+    return out.getvalue(), CONTENT_TYPES[image.original_format]
+
+
+def download_key(*, image: NoteImage, aigc: str | None) -> str:
+    """Names one label state of one image: the same state is rendered once and then served stored."""
+    return hashlib.sha256(f"{image.sha256}:{image.original_format}:{aigc or ''}".encode()).hexdigest()

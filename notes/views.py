@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,7 +13,7 @@ from core.errors import DomainError
 from core.forms import add_service_errors
 from core.pagination import FEED_PAGE_SIZE, LIST_PAGE_SIZE
 from core.ratelimit import throttled
-from notes import propagation, selectors, services
+from notes import selectors, services
 from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, NoteForm
 from notes.models import MAX_IMAGES, ImageScan, Note
 
@@ -149,26 +148,21 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
 
 
 @require_GET
+@throttled("downloads", methods=("GET",))
 def note_image_download(request: HttpRequest, note_id: str, image_id: str) -> HttpResponse:
     """An image at original size, carrying the GB 45438 implicit label when it is labelled."""
     note = selectors.note_get_public(note_id=note_id, viewer=request.user)
     image = next((i for i in note.images.all() if str(i.public_id) == str(image_id)), None)
     if image is None:
         raise Http404
-    tier = propagation.image_label_tier(image=image, labels=list(note.labels.all()))
-    xmp = None
-    if tier is not None:
-        aigc = propagation.aigc_json(
-            tier=tier, note=note, image=image, propagator=settings.SUNLIGHT_PROPAGATOR_CODE
-        )
-        xmp = propagation.xmp_packet(aigc)
-    data, content_type = propagation.render_download(image=image, xmp=xmp)
-    response = HttpResponse(data, content_type=content_type)
+    stored, content_type = services.note_image_download(note=note, image=image)
     extension = content_type.split("/")[1].replace("jpeg", "jpg")
-    response["Content-Disposition"] = (
-        f'attachment; filename="sunlight-{note.public_id.hex[:8]}-{image.position + 1}.{extension}"'
+    return FileResponse(
+        stored.open("rb"),
+        content_type=content_type,
+        as_attachment=True,
+        filename=f"sunlight-{note.public_id.hex[:8]}-{image.position + 1}.{extension}",
     )
-    return response
 
 
 @login_required

@@ -224,6 +224,8 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
         "user": os.environ.get("API_THROTTLE_USER", "600/min"),
         "uploads": os.environ.get("API_THROTTLE_UPLOADS", "60/hour"),
+        # Original-size downloads (a full decode when a label state is first rendered).
+        "downloads": os.environ.get("API_THROTTLE_DOWNLOADS", "300/hour"),
     },
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.NewestFirstCursor",

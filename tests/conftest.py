@@ -7,6 +7,15 @@ from tests.factories import PASSWORD, UserFactory
 from tests.support import headless_login
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the cache; each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def creator(db):
     return UserFactory(email="creator@example.com", display_name="Casey Creator")

@@ -43,9 +43,11 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     )
 
 
-def png_bomb_bytes(width: int = 30_000, height: int = 30_000) -> bytes:
-    """A valid PNG header claiming width × height pixels, with a tiny compressed body."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+def png_bomb_bytes(width: int = 30_000, height: int = 30_000, color_type: int = 0) -> bytes:
+    """A valid PNG header claiming width × height pixels, with a tiny compressed body.
+
+    ``color_type`` 0 is 8-bit greyscale (one band), 6 is RGBA (four bands)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
     body = zlib.compress(b"\x00" * 1024)
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", body) + _chunk(b"IEND", b"")
 

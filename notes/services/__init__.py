@@ -7,7 +7,12 @@ views, API views, admin actions and tasks all call these functions.
 from notes.services.decisions import STAFF_NOTE_KINDS, note_decide
 from notes.services.declarations import DeclarationInput, note_declare
 from notes.services.effects import account_decision_effects, note_decision_effects, note_effects_sync
-from notes.services.images import note_image_add, note_image_check_size, note_image_remove
+from notes.services.images import (
+    note_image_add,
+    note_image_check_size,
+    note_image_download,
+    note_image_remove,
+)
 from notes.services.notes import note_create, note_delete, note_publish, note_update
 
 __all__ = [
@@ -22,6 +27,7 @@ __all__ = [
     "note_effects_sync",
     "note_image_add",
     "note_image_check_size",
+    "note_image_download",
     "note_image_remove",
     "note_publish",
     "note_update",

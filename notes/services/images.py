@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +15,7 @@ from core.errors import DomainError
 from core.files import delete_on_commit, deleted_on_failure
 from core.tasks import enqueue_on_commit
 from core.uploads import UploadRejected, check_declared_size, rejection_error
-from notes import media
+from notes import media, propagation
 from notes.models import ALT_TEXT_MAX, MAX_IMAGES, ImageScan, Note, NoteImage
 from notes.services.notes import lock_note, require_editable
 
@@ -95,9 +97,46 @@ def note_image_remove(*, note: Note, acting_user: User, image_id: object) -> Non
         if image is None:
             return  # already gone: a repeated click is harmless
         image.delete()
-        delete_on_commit(image.original, image.display, image.thumbnail)
+        delete_on_commit(image.original, image.display, image.thumbnail, image.download)
         for position, remaining in enumerate(note.images.order_by("position", "id")):
             if remaining.position != position:
                 remaining.position = position
                 remaining.save(update_fields=["position"])
         Note.objects.filter(pk=note.pk).update(updated_at=timezone.now())
+
+
+def note_image_download(*, note: Note, image: NoteImage) -> tuple[FieldFile, str]:
+    """The original-size file a reader downloads, with the GB 45438 label its note carries now.
+
+    Rendered once per label state and stored (a decode of the full image is the costly part), then
+    served as stored bytes. Two first requests at once: the row lock lets one render; the other
+    finds the stored file. A label change (decision, declaration) names a new state and the stale
+    file is deleted after commit.
+    """
+    tier = propagation.image_label_tier(image=image, labels=list(note.labels.all()))
+    aigc = (
+        propagation.aigc_json(tier=tier, note=note, image=image, propagator=settings.SUNLIGHT_PROPAGATOR_CODE)
+        if tier is not None
+        else None
+    )
+    key = propagation.download_key(image=image, aigc=aigc)
+    content_type = propagation.CONTENT_TYPES[image.original_format]
+    if image.download_key == key and image.download:
+        return image.download, content_type
+    with deleted_on_failure() as written, transaction.atomic():
+        locked = NoteImage.objects.select_for_update().select_related("note").get(pk=image.pk)
+        if locked.download_key == key and locked.download:
+            return locked.download, content_type
+        data, content_type = propagation.render_download(
+            image=locked, xmp=propagation.xmp_packet(aigc) if aigc is not None else None
+        )
+        stale = (locked.download.storage, locked.download.name) if locked.download else None
+        extension = content_type.split("/")[1].replace("jpeg", "jpg")
+        locked.download.save(f"{locked.public_id.hex}-{key[:16]}.{extension}", ContentFile(data), save=False)
+        written.add(locked.download)
+        locked.download_key = key
+        locked.save(update_fields=["download", "download_key"])
+        if stale is not None:
+            storage, name = stale
+            transaction.on_commit(lambda: storage.delete(name))
+    return locked.download, content_type

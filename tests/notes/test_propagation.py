@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
+from pathlib import Path
 from datetime import timedelta
 
 import pytest
@@ -48,7 +49,7 @@ def test_a_labelled_download_names_the_platform_as_propagator(
     response = client.get(f"/notes/{note.public_id}/images/{declared.public_id}/download/")
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert "attachment" in response["Content-Disposition"]
-    (aigc,) = _aigc_of(response.content)
+    (aigc,) = _aigc_of(b"".join(response.streaming_content))
     assert aigc.details["label"] == "2"  # declared
     assert aigc.details["propagator"] == "SUNLIGHT-TEST-0001"
     assert aigc.details["propagate_id"] == str(note.public_id)
@@ -56,7 +57,7 @@ def test_a_labelled_download_names_the_platform_as_propagator(
     # The undeclared generator image was labelled "suspected" by a decision: Label 3.
     response = client.get(f"/notes/{note.public_id}/images/{suspected.public_id}/download/")
     assert response["Content-Type"] == "image/png"
-    (aigc,) = _aigc_of(response.content)
+    (aigc,) = _aigc_of(b"".join(response.streaming_content))
     assert aigc.details["label"] == "3"
 
 
@@ -66,8 +67,9 @@ def test_an_unlabelled_image_is_served_without_an_aigc_label_and_without_exif(
     note = _publish(creator, django_capture_on_commit_callbacks, [jpeg_bytes(gps=True)], ["none"])
     image = note.images.get()
     response = client.get(f"/notes/{note.public_id}/images/{image.public_id}/download/")
-    assert _aigc_of(response.content) == []
-    assert b"SERIAL-0123456" not in response.content
+    body = b"".join(response.streaming_content)
+    assert body[:2] == b"\xff\xd8" and _aigc_of(body) == []
+    assert b"SERIAL-0123456" not in body
 
 
 def test_downloads_of_drafts_and_strangers_images_are_404(client, creator, outsider):
@@ -90,7 +92,7 @@ def test_an_overturned_confirmed_label_leaves_the_download_unlabelled(
     note = _publish(creator, django_capture_on_commit_callbacks, [data], ["none"])
     image = note.images.get()
     url = f"/notes/{note.public_id}/images/{image.public_id}/download/"
-    (aigc,) = _aigc_of(client.get(url).content)
+    (aigc,) = _aigc_of(b"".join(client.get(url).streaming_content))
     assert aigc.details["label"] == "1"  # confirmed by a decision in force
 
     decision = Decision.objects.get(subject_id=note.public_id, kind="label_confirmed")
@@ -101,7 +103,7 @@ def test_an_overturned_confirmed_label_leaves_the_download_unlabelled(
         )
     assert not Label.objects.filter(note=note).exists()
     assert image.scan.tier == "confirmed"  # the scan still says so; the ledger decides
-    assert _aigc_of(client.get(url).content) == []
+    assert _aigc_of(b"".join(client.get(url).streaming_content)) == []
 
 
 def test_an_expired_label_leaves_the_download_unlabelled_before_the_task_runs(client, creator):
@@ -115,6 +117,41 @@ def test_an_expired_label_leaves_the_download_unlabelled_before_the_task_runs(cl
         ends_at=timezone.now() + timedelta(hours=1),
     )
     url = f"/notes/{note.public_id}/images/{image.public_id}/download/"
-    assert _aigc_of(client.get(url).content)[0].details["label"] == "3"
+    assert _aigc_of(b"".join(client.get(url).streaming_content))[0].details["label"] == "3"
     with time_machine.travel(timezone.now() + timedelta(hours=2)):
-        assert _aigc_of(client.get(url).content) == []
+        assert _aigc_of(b"".join(client.get(url).streaming_content)) == []
+
+
+def test_a_download_is_rendered_once_per_label_state_and_the_stale_file_removed(
+    client, creator, django_capture_on_commit_callbacks, monkeypatch
+):
+    from notes import propagation
+
+    note = _publish(creator, django_capture_on_commit_callbacks, [jpeg_bytes()], ["none"])
+    image = note.images.get()
+    url = f"/notes/{note.public_id}/images/{image.public_id}/download/"
+    renders = []
+    real_render = propagation.render_download
+    monkeypatch.setattr(propagation, "render_download", lambda **kw: renders.append(1) or real_render(**kw))
+    first = b"".join(client.get(url).streaming_content)
+    assert b"".join(client.get(url).streaming_content) == first and len(renders) == 1
+    image.refresh_from_db()
+    unlabelled_path = Path(image.download.path)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        DecisionFactory(subject_owner=creator, subject_id=note.public_id, kind="label_suspected")
+        labelled = b"".join(client.get(url).streaming_content)
+    assert _aigc_of(labelled)[0].details["label"] == "3" and len(renders) == 2
+    assert not unlabelled_path.exists()  # the stale rendering is gone
+
+
+def test_downloads_are_rate_limited(client, creator, monkeypatch, django_capture_on_commit_callbacks):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, "downloads": "3/hour"}
+    )
+    note = _publish(creator, django_capture_on_commit_callbacks, [jpeg_bytes()], ["none"])
+    url = f"/notes/{note.public_id}/images/{note.images.get().public_id}/download/"
+    assert [client.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert "Retry-After" in client.get(url)
