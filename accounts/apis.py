@@ -67,7 +67,7 @@ class NotificationUnreadCountApi(APIView):
 class NotificationMarkReadApi(APIView):
     class MarkReadInputSerializer(serializers.Serializer):
         ids = serializers.ListField(
-            child=serializers.IntegerField(min_value=1),
+            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
             required=False,
             max_length=500,
             help_text="Notification ids to mark read; omit to mark all read.",

@@ -54,6 +54,7 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
     raw_id = request.POST.get("id")
     ids = None
     if raw_id is not None:
-        ids = [int(raw_id)] if raw_id.isdigit() else []
+        # Ids are 64-bit: anything longer is no notification of anyone's (and must not reach the database).
+        ids = [int(raw_id)] if raw_id.isdigit() and len(raw_id) <= 18 else []
     services.notification_mark_read(user=request.user, notification_ids=ids)
     return redirect("notifications")

@@ -86,7 +86,7 @@ class DecisionAdmin(admin.ModelAdmin):
     def get_urls(self) -> list:
         return [
             path(
-                "<int:decision_pk>/reverse/",
+                "<id:decision_pk>/reverse/",
                 self.admin_site.admin_view(self.reverse_view),
                 name="appeals_decision_reverse",
             ),
@@ -259,7 +259,7 @@ class AppealAdmin(admin.ModelAdmin):
     def get_urls(self) -> list:
         return [
             path(
-                "<int:appeal_pk>/decide/",
+                "<id:appeal_pk>/decide/",
                 self.admin_site.admin_view(self.decide_view),
                 name="appeals_appeal_decide",
             ),

@@ -9,5 +9,5 @@ urlpatterns = [
     path("decisions/<uuid:decision_id>/", views.decision_detail, name="decision"),
     path("<uuid:appeal_id>/", views.appeal_detail, name="appeal"),
     path("<uuid:appeal_id>/withdraw/", views.appeal_withdraw, name="withdraw"),
-    path("<uuid:appeal_id>/evidence/<int:evidence_id>/", views.evidence_file, name="evidence"),
+    path("<uuid:appeal_id>/evidence/<id:evidence_id>/", views.evidence_file, name="evidence"),
 ]

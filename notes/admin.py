@@ -217,7 +217,7 @@ class NoteAdmin(admin.ModelAdmin):
     def get_urls(self) -> list:
         return [
             path(
-                "<int:note_pk>/decide/",
+                "<id:note_pk>/decide/",
                 self.admin_site.admin_view(self.decide_view),
                 name="notes_note_decide",
             ),

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from core.apis import SelectorListApi
 from core.errors import DomainError
 from notes import selectors, services
-from notes.evidence_text import describe, label_explanation
+from notes.evidence_text import describe, label_explanation, public_evidence
 from notes.models import (
     ALT_TEXT_MAX,
     BODY_MAX,
@@ -52,6 +52,17 @@ class LabelSerializer(serializers.Serializer):
 
     def get_decision(self, label: Label) -> str | None:
         return (label.evidence or {}).get("decision") if label.decision_id else None
+
+
+class PublicLabelSerializer(LabelSerializer):
+    """Labels as the public sees them: evidence without raw metadata values."""
+
+    evidence = serializers.SerializerMethodField(
+        help_text="What the label rests on: the declaration's parts, or the signals' kind, place and tool."
+    )
+
+    def get_evidence(self, label: Label) -> dict:
+        return public_evidence(label.evidence or {})
 
 
 class ImageSerializer(serializers.Serializer):
@@ -130,7 +141,7 @@ class PublicNoteSerializer(serializers.Serializer):
     author = AuthorSerializer()
     topics = serializers.SerializerMethodField()
     images = ImageSerializer(many=True)
-    labels = LabelSerializer(many=True)
+    labels = PublicLabelSerializer(many=True)
     published_at = serializers.DateTimeField()
 
     def get_topics(self, note: Note) -> list[str]:
@@ -139,6 +150,7 @@ class PublicNoteSerializer(serializers.Serializer):
 
 class OwnNoteSerializer(PublicNoteSerializer):
     body = serializers.CharField()
+    labels = LabelSerializer(many=True)
     state = serializers.ChoiceField(choices=Note.State.choices)
     images = OwnImageSerializer(many=True)
     declaration = serializers.SerializerMethodField()

@@ -110,3 +110,31 @@ def label_explanation(label) -> list[str]:  # noqa: ANN001 - a notes.models.Labe
         for signal in image.get("signals", []):
             lines.append(describe(_transient_signal(signal), image.get("position", 0)))
     return lines
+
+
+# What of a signal readers may see: its kind, where it was found and what it claims — never the raw
+# value (a full EXIF description, a generation prompt) or the reader's details beyond the tool's name.
+_PUBLIC_SIGNAL_FIELDS = ("kind", "location", "ai", "tier", "readable")
+_PUBLIC_DETAIL_FIELDS = ("generator", "signer", "validation_state", "code", "label", "producer")
+
+
+def public_evidence(evidence: dict) -> dict:
+    """A label's evidence as the public may see it (feed, note API). Owners and staff see it whole."""
+    images = []
+    for image in evidence.get("images") or []:
+        if not isinstance(image, dict):
+            continue
+        public_image = {k: image[k] for k in ("position", "tier", "kind", "degree") if k in image}
+        if "signals" in image:
+            public_image["signals"] = [
+                {
+                    **{k: signal.get(k) for k in _PUBLIC_SIGNAL_FIELDS if k in signal},
+                    "details": {
+                        k: v for k, v in (signal.get("details") or {}).items() if k in _PUBLIC_DETAIL_FIELDS
+                    },
+                }
+                for signal in image["signals"]
+                if isinstance(signal, dict)
+            ]
+        images.append(public_image)
+    return {**{k: v for k, v in evidence.items() if k != "images"}, "images": images}

@@ -204,6 +204,13 @@ HEADLESS_FRONTEND_URLS = {
     "account_signup": "/accounts/signup/",
 }
 
+# --- Client addresses -----------------------------------------------------------
+# How many reverse proxies in front of Sunlight append to X-Forwarded-For. 0 (the default): the
+# header is ignored and rate limits key on the connecting address, so a client cannot pick its own.
+# One setting for DRF's throttles and allauth's login/sign-up limits.
+SUNLIGHT_TRUSTED_PROXIES = env_int("SUNLIGHT_TRUSTED_PROXIES", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = SUNLIGHT_TRUSTED_PROXIES
+
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -230,6 +237,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.NewestFirstCursor",
     "PAGE_SIZE": 20,
+    "NUM_PROXIES": SUNLIGHT_TRUSTED_PROXIES,
+    # The browsable API is a development aid; production answers JSON only.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sunlight API",

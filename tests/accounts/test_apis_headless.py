@@ -127,3 +127,12 @@ def test_it_lists_and_marks_only_my_notifications(
     assert theirs.read_at is None
     assert creator_api.post("/api/v1/notifications/read/", {}, format="json").json() == {"marked": 2}
     assert creator_api.get("/api/v1/notifications/unread-count/").json() == {"unread": 0}
+
+
+@pytest.mark.parametrize("huge", [2**63, 10**30])
+def test_ids_beyond_64_bits_are_refused_not_a_server_error(client, creator_api, creator, huge):
+    response = creator_api.post("/api/v1/notifications/read/", {"ids": [huge]}, format="json")
+    assert response.status_code == 400 and "ids" in response.json()["error"]["fields"]
+    client.force_login(creator)
+    assert client.post("/notifications/read/", {"id": str(huge)}).status_code == 302
+    assert client.get(f"/appeals/{creator.public_id}/evidence/{huge}/").status_code == 404

@@ -170,3 +170,27 @@ def test_it_refuses_an_oversized_upload_before_reading_it(creator_api, creator):
     assert response.json()["error"]["code"] == "image_too_large"
     assert "20 MB" in response.json()["error"]["message"]
     assert note.images.count() == 1
+
+
+def test_public_label_evidence_names_kind_place_and_tool_but_never_raw_values(
+    api_client, creator_api, creator, django_capture_on_commit_callbacks
+):
+    from notes import services as note_services
+    from tests.images import a1111_png_bytes
+    from tests.notes.conftest import declare
+
+    note = note_services.note_create(author=creator, title="Prompted")
+    with django_capture_on_commit_callbacks(execute=True):
+        note_services.note_image_add(note=note, acting_user=creator, data=a1111_png_bytes(), filename="g.png")
+        declare(note, degree="none")
+        note_services.note_publish(note=note, acting_user=creator)
+    public = api_client.get(f"/api/v1/feed/{note.public_id}/").json()
+    (label,) = [item for item in public["labels"] if item["tier"] == "suspected"]
+    (signal,) = label["evidence"]["images"][0]["signals"]
+    assert signal["kind"] == "generator" and signal["location"] and "value" not in signal
+    assert "a lighthouse at dusk" not in str(public)  # the prompt stays private
+    feed = api_client.get("/api/v1/feed/").json()
+    assert "a lighthouse at dusk" not in str(feed)
+    # The creator still sees the raw value on their own note.
+    own = creator_api.get(f"/api/v1/notes/{note.public_id}/").json()
+    assert "a lighthouse at dusk" in str(own)

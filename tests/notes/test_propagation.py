@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine

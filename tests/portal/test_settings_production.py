@@ -44,3 +44,18 @@ def test_it_passes_the_deploy_checklist_in_production(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_answers_json_only_and_trusts_no_forwarded_for_by_default(tmp_path):
+    result = _run(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'], s.REST_FRAMEWORK['NUM_PROXIES'], "
+        "s.ALLAUTH_TRUSTED_PROXY_COUNT)",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="sunlight.example",
+        SUNLIGHT_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "['rest_framework.renderers.JSONRenderer'] 0 0"

@@ -119,3 +119,19 @@ def test_the_transparency_figures_count_automated_and_in_force_decisions_from_th
     assert figures == {"total": 3, "automated": 3, "in_force": 2, "reversed": 1}
     with time_machine.travel(timezone.now() + timedelta(days=2)):
         assert transparency_figures()["decisions"]["in_force"] == 1
+
+
+@pytest.mark.django_db
+def test_the_anonymous_throttle_ignores_a_client_supplied_forwarded_for(api_client, monkeypatch):
+    from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+
+    from notes.apis import FeedApi
+
+    monkeypatch.setattr(FeedApi, "throttle_classes", [AnonRateThrottle])
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, "anon": "3/min"}
+    )
+    codes = [
+        api_client.get("/api/v1/feed/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
