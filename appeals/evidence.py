@@ -22,6 +22,36 @@ class CheckedEvidence:
     content_type: str
 
 
+# Keys that make a PDF do something when opened or clicked: scripts, launching programs, submitting.
+_ACTIVE_NAMES = {"/JavaScript", "/JS", "/Launch", "/SubmitForm", "/ImportData", "/RichMedia", "/EmbeddedFile"}
+
+
+def _pdf_is_active(reader: PdfReader, data: bytes) -> bool:
+    """Whether the PDF carries scripts or automatic actions (staff open these files).
+
+    Looks at the document catalogue (open action, additional actions, the JavaScript name tree),
+    every page's additional actions and every annotation's action, and, for actions hidden in
+    compressed object streams, at the raw names as a last resort.
+    """
+    root = reader.trailer["/Root"]
+    if "/AA" in root or "/JavaScript" in (root.get("/Names") or {}):
+        return True
+    # An open action that only shows a page ([page /Fit]) is harmless; one that runs an action is not.
+    open_action = root.get("/OpenAction")
+    if open_action is not None:
+        open_action = open_action.get_object()
+        if hasattr(open_action, "get") and open_action.get("/S") in _ACTIVE_NAMES:
+            return True
+    for page in reader.pages:
+        if "/AA" in page:
+            return True
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            if action is not None and action.get_object().get("/S") in _ACTIVE_NAMES:
+                return True
+    return any(name.encode() in data for name in ("/JavaScript", "/Launch"))
+
+
 def check(data: bytes) -> CheckedEvidence:
     if not data:
         raise UploadRejected("empty")
@@ -34,6 +64,10 @@ def check(data: bytes) -> CheckedEvidence:
                 reader = PdfReader(io.BytesIO(data), strict=False)
                 if len(reader.pages) < 1:
                     raise UploadRejected("not_allowed")
+                if _pdf_is_active(reader, data):
+                    raise UploadRejected("pdf_active_content")
+        except UploadRejected:
+            raise
         except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
             raise UploadRejected("corrupt") from exc
         return CheckedEvidence(content_type="application/pdf")

@@ -118,6 +118,7 @@ def evidence_file(request: HttpRequest, appeal_id: str, evidence_id: int) -> Fil
         item.file.open("rb"), content_type=item.content_type, as_attachment=True, filename=item.original_name
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

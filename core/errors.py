@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 
 class DomainError(Exception):
     """A request that is well-formed but not allowed now (wrong state, a limit reached, …).
@@ -18,3 +20,11 @@ class DomainError(Exception):
         self.code = code
         self.status = status
         self.field = field
+
+
+def with_field_names(exc: ValidationError, names: dict[str, str]) -> ValidationError:
+    """The same refusal, with the service's field names replaced by the request's (``{"service": "api"}``),
+    so an API client is told about the field it actually sent."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({names.get(field, field): errors for field, errors in exc.error_dict.items()})

@@ -44,6 +44,11 @@ def rejection_message(exc: UploadRejected) -> str:
         }
     if exc.code == "corrupt":
         return _("The image is damaged or incomplete (for example, a truncated download).")
+    if exc.code == "pdf_active_content":
+        return _(
+            "PDF files with scripts or automatic actions cannot be attached. Save it as a new PDF "
+            "(print to PDF) or attach images instead."
+        )
     if exc.code == "not_allowed":
         return _("Only images (JPEG, PNG, WebP) and PDF documents can be attached.")
     return _("The file is not an image we can read. Upload a JPEG, PNG or WebP image.")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -12,7 +13,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.apis import SelectorListApi
-from core.errors import DomainError
+from core.errors import DomainError, with_field_names
 from notes import selectors, services
 from notes.evidence_text import describe, label_explanation, public_evidence
 from notes.models import (
@@ -308,17 +309,20 @@ class NoteDeclarationApi(APIView):
         serializer = DeclarationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        services.note_declare(
-            note=note,
-            acting_user=request.user,
-            declaration=services.DeclarationInput(
-                degree=data["degree"],
-                text_degree=data.get("text_degree"),
-                image_degrees=data.get("images"),
-                tools=tuple(data.get("tools", ())),
-                usage_note=data["usage_note"],
-            ),
-        )
+        try:
+            services.note_declare(
+                note=note,
+                acting_user=request.user,
+                declaration=services.DeclarationInput(
+                    degree=data["degree"],
+                    text_degree=data.get("text_degree"),
+                    image_degrees=data.get("images"),
+                    tools=tuple(data.get("tools", ())),
+                    usage_note=data["usage_note"],
+                ),
+            )
+        except ValidationError as exc:
+            raise with_field_names(exc, {"image_degrees": "images"}) from exc
         return _own_note_response(request, note_id)
 
 

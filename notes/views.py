@@ -148,6 +148,25 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
 
 
 @require_GET
+def note_media(request: HttpRequest, note_id: str, filename: str) -> FileResponse:
+    """A display or thumbnail copy, served only while its note may be seen by this viewer."""
+    note = selectors.note_get_public(note_id=note_id, viewer=request.user)
+    name = f"notes/{note.public_id}/{filename}"
+    image = next((i for i in note.images.all() if name in (i.display.name, i.thumbnail.name)), None)
+    if image is None:
+        raise Http404
+    field = image.display if image.display.name == name else image.thumbnail
+    response = FileResponse(
+        field.open("rb"), content_type="image/webp" if name.endswith(".webp") else "image/jpeg"
+    )
+    public = note.state == Note.State.PUBLISHED and not note.withheld_now()
+    # Published copies may be cached anywhere for a while; a draft's or a removed note's only privately.
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
 @throttled("downloads", methods=("GET",))
 def note_image_download(request: HttpRequest, note_id: str, image_id: str) -> HttpResponse:
     """An image at original size, carrying the GB 45438 implicit label when it is labelled."""

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-import re
-
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from notes import views as note_views
 from portal import views
 
 # The admin has no login page of its own: staff sign in through allauth (with MFA).
@@ -45,13 +43,13 @@ urlpatterns = [
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
 
-# Public media (re-encoded derivatives only: originals live in a separate, unserved storage).
-# Behind a production web server, map MEDIA_URL to MEDIA_ROOT there and this route goes unused.
+# Note media (re-encoded derivatives only: originals live in a separate, unserved storage) are served
+# through a view that checks the note: published notes for everyone, drafts and notes a decision
+# removed for their author only, deleted notes for no one.
 urlpatterns += [
-    re_path(
-        rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-        serve,
-        {"document_root": settings.MEDIA_ROOT},
-        name="media",
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/notes/<uuid:note_id>/<str:filename>",
+        note_views.note_media,
+        name="note-media",
     )
 ]

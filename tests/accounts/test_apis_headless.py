@@ -136,3 +136,24 @@ def test_ids_beyond_64_bits_are_refused_not_a_server_error(client, creator_api, 
     client.force_login(creator)
     assert client.post("/notifications/read/", {"id": str(huge)}).status_code == 302
     assert client.get(f"/appeals/{creator.public_id}/evidence/{huge}/").status_code == 404
+
+
+def test_personal_answers_are_never_cached(creator_api, api_client):
+    response = creator_api.get("/api/v1/me/")
+    assert response["Cache-Control"] == "private, no-store"
+    assert "X-Session-Token" in response["Vary"]
+    assert "no-store" not in api_client.get("/api/v1/feed/").get("Cache-Control", "")
+
+
+def test_declaration_errors_name_the_field_the_client_sent(creator_api, creator):
+    from tests.notes.conftest import make_draft
+
+    note = make_draft(creator, images=2)
+    first = note.images.order_by("position").first()
+    response = creator_api.put(
+        f"/api/v1/notes/{note.public_id}/declaration/",
+        {"degree": "assisted", "text_degree": "none", "images": {str(first.public_id): "assisted"}},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["images"]

@@ -196,3 +196,51 @@ def test_voucher_size_scales_with_time_in_force_and_is_capped(decision, settings
     assert services.voucher_size(decision, reversed_at=now + timedelta(hours=2)) == 1200
     assert services.voucher_size(decision, reversed_at=now + timedelta(days=10)) == 3000
     assert services.voucher_size(decision, reversed_at=now + timedelta(days=100)) == 5000
+
+
+def _pdf_with(javascript: bool = False, open_action: bool = False, page_fit: bool = False) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=200, height=200)
+    if javascript:
+        script = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): TextStringObject("app.alert(1);"),
+            }
+        )
+        page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): script})
+    if open_action:
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc.exe")}
+        )
+    if page_fit:
+        writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+            [page.indirect_reference, NameObject("/Fit")]
+        )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kwargs", [{"javascript": True}, {"open_action": True}])
+def test_pdfs_with_scripts_or_actions_are_refused_and_nothing_is_kept(
+    decision, creator, django_capture_on_commit_callbacks, kwargs
+):
+    with pytest.raises(DomainError) as caught:
+        _file(
+            decision, creator, django_capture_on_commit_callbacks, files=[("trap.pdf", _pdf_with(**kwargs))]
+        )
+    assert caught.value.code == "evidence_pdf_active_content" and "trap.pdf" in caught.value.message
+    assert not Appeal.objects.exists()
+
+
+def test_a_pdf_that_only_opens_at_a_page_is_accepted(decision, creator, django_capture_on_commit_callbacks):
+    appeal = _file(
+        decision, creator, django_capture_on_commit_callbacks, files=[("d.pdf", _pdf_with(page_fit=True))]
+    )
+    assert appeal.evidence.get().content_type == "application/pdf"

@@ -217,3 +217,17 @@ def test_removal_and_reduced_reach_follow_the_ledger(client, creator, staff):
     services.decision_reverse(decision=reduce, acting_user=staff, reason="Not forged after all.")
     assert client.get(f"/notes/{note.public_id}/").status_code == 200
     assert "Forged travel diary" in client.get("/").content.decode()
+
+
+def test_notification_titles_are_stored_as_text_and_escaped_once_on_the_page(
+    client, creator, django_capture_on_commit_callbacks
+):
+    creator.language = "en"
+    creator.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        DecisionFactory(subject_owner=creator, subject_title="Tom & Jerry <3")
+    notification = Notification.objects.get(recipient=creator)
+    assert "Tom & Jerry <3" in notification.title
+    client.force_login(creator)
+    page = client.get("/notifications/").content.decode()
+    assert "Tom &amp; Jerry &lt;3" in page and "&amp;amp;" not in page

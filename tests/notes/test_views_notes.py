@@ -164,3 +164,38 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, creator, count, dj
         response = client.get("/dashboard/")
     assert response.content.decode().count("<tr>") == count + 1
     assert Label.objects.count() == count
+
+
+def test_note_images_are_served_only_while_the_note_may_be_seen(client, creator, outsider, staff):
+    from appeals import services as ledger
+    from notes import services as note_services
+    from tests.factories import DecisionFactory
+    from tests.notes.conftest import make_draft, make_published
+
+    draft = make_draft(creator, images=1)
+    draft_thumb = draft.images.get().thumbnail.url
+    assert client.get(draft_thumb).status_code == 404  # a draft's copies are not public …
+    client.force_login(creator)
+    response = client.get(draft_thumb)
+    assert (
+        response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    )  # … but its author's
+    client.logout()
+
+    note = make_published(creator, images=1)
+    display = note.images.get().display.url
+    response = client.get(display)
+    assert response.status_code == 200 and "public" in response["Cache-Control"]
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+
+    removal = DecisionFactory(subject_owner=creator, subject_id=note.public_id, kind="removal")
+    assert client.get(display).status_code == 404  # removed by a decision: not served
+    ledger.decision_reverse(decision=removal, acting_user=staff, reason="Restored.")
+    assert client.get(display).status_code == 200
+
+    note_services.note_delete(note=note, acting_user=creator)
+    assert client.get(display).status_code == 404  # deleted by its author: not served to anyone
+    client.force_login(creator)
+    assert client.get(display).status_code == 404
+    client.force_login(outsider)
+    assert client.get(f"/media/notes/{note.public_id}/../../private/x").status_code == 404

@@ -1,0 +1,26 @@
+"""Responses meant for one person are never stored by a shared cache or the browser's disk cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+
+class PrivateResponsesMiddleware:
+    """``Cache-Control: private, no-store`` on every answer to a signed-in request (browser session
+    or an ``X-Session-Token``) that did not choose its own caching, e.g. public media."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        personal = "HTTP_X_SESSION_TOKEN" in request.META or (user is not None and user.is_authenticated)
+        if personal and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        if request.path.startswith("/api/"):
+            patch_vary_headers(response, ["X-Session-Token"])
+        return response
