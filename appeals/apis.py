@@ -109,7 +109,11 @@ class VoucherSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
     redeemed_at = serializers.DateTimeField(allow_null=True)
     decision = serializers.UUIDField(source="decision.public_id")
-    appeal = serializers.UUIDField(source="appeal.public_id")
+    appeal = serializers.UUIDField(
+        source="appeal.public_id",
+        allow_null=True,
+        help_text="The appeal that overturned it; null when staff reversed it.",
+    )
 
 
 class AppealSerializer(serializers.Serializer):

@@ -193,7 +193,14 @@ class Decision(models.Model):
             Automation.PARTIALLY: _("decided by a staff member with automated help"),
             Automation.NOT_AUTOMATED: _("decided by a staff member"),
         }[self.automated_decision]
-        return f"{detection}; {decision}"
+        return _("%(detection)s; %(decision)s") % {"detection": detection, "decision": decision}
+
+    @property
+    def rule_text(self) -> str:
+        """The guideline in the reader's language; the recorded wording when it names another one."""
+        if self.rule_code and self.rule_code != self.RuleCode.OTHER:
+            return str(self.RuleCode(self.rule_code).label)
+        return self.rule
 
     @property
     def is_in_force(self) -> bool:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -93,13 +93,14 @@ def _clean_statement(statement: Statement) -> dict:
     )
     if any(code != "*" and not (len(code) == 2 and code.isalpha()) for code in scope):
         errors["territorial_scope"] = _("Use two-letter country codes, or * for everywhere.")
+    if statement.rule_code == Decision.RuleCode.OTHER and not statement.rule.strip():
+        errors["rule"] = _("Name the guideline the decision applies.")
     if errors:
         raise ValidationError(errors)
-    rule = statement.rule.strip() or str(Decision.RuleCode(statement.rule_code).label)
     return {
         "summary": summary,
         "facts": facts,
-        "rule": rule[:200],
+        "rule": statement.rule.strip()[:200],
         "rule_code": statement.rule_code,
         "ground": statement.ground,
         "content_type": statement.content_type,
@@ -133,6 +134,10 @@ def decision_create(
     workers race.
     """
     fields = _clean_statement(statement)
+    if not fields["rule"]:
+        # The statement is a letter to the creator: the guideline is quoted in their language.
+        with translation.override(subject_owner.language or settings.LANGUAGE_CODE):
+            fields["rule"] = str(Decision.RuleCode(fields["rule_code"]).label)
     if kind not in Decision.Kind.values or subject_type not in Decision.SubjectType.values:
         raise ValidationError({"kind": _("Choose one of the listed values.")})
     automated = fields["automated_decision"] == Automation.FULLY

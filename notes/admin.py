@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -111,6 +112,11 @@ class NoteDecisionForm(forms.Form):
         label=_("Decision"),
         choices=[(k.value, k.label) for k in STAFF_NOTE_KINDS],
         widget=forms.RadioSelect,
+        help_text=_(
+            "A label is shown on the note and in downloads; reduced distribution takes the note off the "
+            "home feed (it stays reachable by its link and on topic pages); removal hides it from everyone "
+            "but its author."
+        ),
     )
     label_kind = forms.ChoiceField(
         label=_("For a label: what the content is"),
@@ -128,21 +134,25 @@ class NoteDecisionForm(forms.Form):
         max_length=STATEMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    rule_code = forms.ChoiceField(label=_("Guideline"), choices=Decision.RuleCode.choices)
+    rule_code = forms.ChoiceField(label=_("Guideline"), choices=[("", "—"), *Decision.RuleCode.choices])
     rule = forms.CharField(
         label=_("Guideline wording (optional)"),
         required=False,
         max_length=200,
-        help_text=_("Leave empty to quote the guideline chosen above."),
+        help_text=_("Required for “another guideline”; otherwise leave empty to quote the one chosen above."),
     )
     ground = forms.ChoiceField(label=_("Ground"), choices=Decision.Ground.choices)
-    content_type = forms.ChoiceField(label=_("Content type"), choices=Decision.ContentType.choices)
-    source = forms.ChoiceField(label=_("How it came to our attention"), choices=Decision.Source.choices)
+    content_type = forms.ChoiceField(
+        label=_("Content type"), choices=[("", "—"), *Decision.ContentType.choices]
+    )
+    source = forms.ChoiceField(
+        label=_("How it came to our attention"), choices=[("", "—"), *Decision.Source.choices]
+    )
     automated_detection = forms.ChoiceField(
-        label=_("Detection"), choices=Automation.choices, initial=Automation.NOT_AUTOMATED
+        label=_("How it was detected"), choices=Automation.choices, initial=Automation.NOT_AUTOMATED
     )
     automated_decision = forms.ChoiceField(
-        label=_("Decision"),
+        label=_("How the decision is made"),
         choices=[c for c in Automation.choices if c[0] != Automation.FULLY],
         initial=Automation.NOT_AUTOMATED,
     )
@@ -154,7 +164,8 @@ class NoteDecisionForm(forms.Form):
     ends_at = forms.DateTimeField(
         label=_("In force until (optional)"),
         required=False,
-        help_text=_("Empty: until reversed. Format: 2026-12-31 18:00."),
+        help_text=_("Empty: until reversed. Format: 2026-12-31 18:00, in the site's time zone (%(tz)s).")
+        % {"tz": settings.TIME_ZONE},
     )
     internal_note = forms.CharField(
         label=_("Internal note (staff only)"),
@@ -203,6 +214,9 @@ class NoteAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # notes are written by creators
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # notes are read here; staff act on them through decisions
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # a note leaves the site by its author's deletion or by a removal decision

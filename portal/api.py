@@ -49,17 +49,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(_("You do not have permission to perform this action."))
     response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
-    assert isinstance(exc, exceptions.APIException)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
     detail = exc.detail
     body: dict[str, object] = {"status": response.status_code}
     if isinstance(exc, exceptions.ValidationError):
         body["code"] = "invalid"
         body["message"] = _("Some fields are not valid.")
         if isinstance(detail, dict):
-            fields = _flatten(detail)
-            assert isinstance(fields, dict)
+            fields = {key: _flatten(value) for key, value in detail.items()}
             non_field = fields.pop("non_field_errors", None)
             if non_field:
                 body["message"] = _first_message(non_field)

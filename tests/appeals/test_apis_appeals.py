@@ -112,3 +112,19 @@ def test_decided_appeals_show_reply_redress_and_vouchers(
         upheld = services.appeal_file(decision=other, appellant=creator, reason="Mine too.")
         services.appeal_decide(appeal=upheld, outcome="upheld", acting_user=staff, reply="No.")
     assert "out-of-court" in creator_api.get(f"/api/v1/appeals/{upheld.public_id}/").json()["further_redress"]
+
+
+def test_a_voucher_from_an_own_initiative_reversal_lists_without_an_appeal(creator_api, creator, staff):
+    from appeals import services as ledger
+    from tests.factories import DecisionFactory
+
+    decision = DecisionFactory(subject_owner=creator)
+    ledger.decision_reverse(decision=decision, acting_user=staff, reason="Our mistake.")
+    (voucher,) = creator_api.get("/api/v1/vouchers/").json()["results"]
+    assert voucher["decision"] == str(decision.public_id) and voucher["appeal"] is None
+    detail = creator_api.get(f"/api/v1/decisions/{decision.public_id}/").json()
+    assert [(e["kind"], e["by"]) for e in detail["timeline"]] == [
+        ("created", "system"),
+        ("reversed", "staff"),
+    ]
+    assert detail["timeline"][1]["reason"] == "Our mistake." and "internal_note" not in detail["timeline"][1]

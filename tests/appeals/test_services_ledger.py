@@ -127,6 +127,11 @@ def test_own_initiative_reversal_records_who_and_why_and_compensates(
     page = client.get(f"/appeals/decisions/{decision.public_id}/").content.decode()
     assert "The Midjourney post was about another picture." in page
     assert "Reporter confused" not in page and corrector.email not in page
+    # The voucher has no appeal: the wallet links it to the decision instead.
+    wallet = client.get("/appeals/wallet/")
+    assert (
+        wallet.status_code == 200 and f"/appeals/decisions/{decision.public_id}/" in wallet.content.decode()
+    )
 
 
 def test_reversing_needs_the_permission_and_a_reason(creator):
@@ -181,7 +186,7 @@ def test_a_staff_decision_needs_reasons_and_a_permitted_person(creator):
     decision, created = services.decision_create(**base, statement=_staff_statement(), decided_by=decider)
     assert created and decision.decided_by == decider
     assert (decision.automated_detection, decision.automated_decision) == ("none", "none")
-    assert decision.rule == "All content made with AI must be actively marked"
+    assert decision.rule == "所有AI参与制作的内容都必须主动标注"  # quoted in the creator's language (zh-hans)
     assert decision.territorial_scope == ["*"]
     note.refresh_from_db()
     assert note.withheld and note.withheld_until is None
@@ -210,7 +215,9 @@ def test_removal_and_reduced_reach_follow_the_ledger(client, creator, staff):
     removal = _note_decision(note, kind=Decision.Kind.REMOVAL)
     assert client.get(f"/notes/{note.public_id}/").status_code == 404
     client.force_login(creator)
-    assert client.get(f"/notes/{note.public_id}/").status_code == 200  # the author still sees it
+    own = client.get(f"/notes/{note.public_id}/").content.decode()  # the author still sees it, and why
+    assert "A decision removed this note from public view" in own and "reduces this note" in own
+    assert "Removed by a decision" in client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     client.logout()
 
     services.decision_reverse(decision=removal, acting_user=staff, reason="Not forged after all.")

@@ -75,7 +75,7 @@ def test_it_answers_with_field_errors_for_bad_declarations(creator_api, creator)
         format="json",
     )
     assert response.status_code == 400
-    assert "image_degrees" in response.json()["error"]["fields"]
+    assert "images" in response.json()["error"]["fields"]
     response = creator_api.put(
         f"/api/v1/notes/{note.public_id}/declaration/", {"degree": "maybe"}, format="json"
     )

@@ -9,7 +9,8 @@ from django.db import transaction
 from accounts.models import User
 
 # Printed at start on purpose: demo accounts exist only in the embedded default.
-DEMO_PASSWORD = "sunlight-demo-2026"  # noqa: S105
+# bandit B105 is a false positive here: the documented demo password.
+DEMO_PASSWORD = "sunlight-demo-2026"  # noqa: S105  # nosec B105
 DEMO_USERS = [
     # (email, display name, is staff)
     ("mei@demo.sunlight.test", "Mei Lin", False),
