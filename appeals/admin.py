@@ -267,7 +267,7 @@ class AppealAdmin(admin.ModelAdmin):
         ]
 
     def decide_view(self, request: HttpRequest, appeal_pk: int) -> HttpResponse:
-        # The page shows internal notes and evidence: only those allowed to decide appeals open it.
+        # Deciding is its own permission: viewing appeals (internal notes included) is not enough.
         if not request.user.has_perm("appeals.decide_appeal"):
             raise PermissionDenied
         appeal = get_object_or_404(Appeal.objects.select_related("decision", "appellant"), pk=appeal_pk)

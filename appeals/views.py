@@ -105,7 +105,7 @@ def evidence_file(request: HttpRequest, appeal_id: str, evidence_id: int) -> Fil
     every file."""
     if (
         request.user.is_staff
-        and request.user.has_perm("appeals.view_appeal")
+        and (request.user.has_perm("appeals.view_appeal") or request.user.has_perm("appeals.decide_appeal"))
         and is_mfa_enabled(request.user, [Authenticator.Type.TOTP])
     ):
         appeal = Appeal.objects.filter(public_id=appeal_id).first()

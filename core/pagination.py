@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
 
 # HTML pages.
 FEED_PAGE_SIZE = 24
@@ -19,6 +22,29 @@ class NewestFirstCursor(CursorPagination):
     page_size = API_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = API_MAX_PAGE_SIZE
+
+    def get_page_size(self, request: Request) -> int:
+        """``page_size`` as the schema says: a whole number from 1 to ``max_page_size``; anything
+        else is refused (400) instead of silently replaced by the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("A whole number from 1 to %(max)s.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view: object) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return parameters
 
 
 def cursor(*ordering: str, max_page_size: int = API_MAX_PAGE_SIZE) -> type[CursorPagination]:

@@ -192,7 +192,10 @@ class NoteInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX)
     body = serializers.CharField(max_length=BODY_MAX, allow_blank=True, required=False, default="")
     topics = serializers.ListField(
-        child=serializers.CharField(max_length=TOPIC_NAME_MAX), max_length=MAX_TOPICS, required=False
+        child=serializers.CharField(max_length=TOPIC_NAME_MAX, allow_blank=True),
+        max_length=MAX_TOPICS,
+        required=False,
+        help_text="Topic names; blank ones are ignored.",
     )
 
 
@@ -221,7 +224,10 @@ class NoteUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX, required=False)
     body = serializers.CharField(max_length=BODY_MAX, allow_blank=True, required=False)
     topics = serializers.ListField(
-        child=serializers.CharField(max_length=TOPIC_NAME_MAX), max_length=MAX_TOPICS, required=False
+        child=serializers.CharField(max_length=TOPIC_NAME_MAX, allow_blank=True),
+        max_length=MAX_TOPICS,
+        required=False,
+        help_text="Topic names; blank ones are ignored.",
     )
 
 

@@ -13,12 +13,18 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from core.errors import DomainError
 
 
-def _flatten(detail: object) -> object:
+def _messages(detail: object, prefix: str = "") -> list[str]:
+    """One field's refusals as a flat list of sentences; a list item or nested field is named first
+    ("3: This field may not be blank.")."""
     if isinstance(detail, dict):
-        return {key: _flatten(value) for key, value in detail.items()}
+        return [
+            message
+            for key, value in detail.items()
+            for message in _messages(value, f"{prefix}{key}: " if key != "non_field_errors" else prefix)
+        ]
     if isinstance(detail, list):
-        return [_flatten(item) for item in detail]
-    return str(detail)
+        return [message for item in detail for message in _messages(item, prefix)]
+    return [f"{prefix}{detail}"]
 
 
 def _first_message(detail: object) -> str:
@@ -57,7 +63,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         body["code"] = "invalid"
         body["message"] = _("Some fields are not valid.")
         if isinstance(detail, dict):
-            fields = {key: _flatten(value) for key, value in detail.items()}
+            fields = {key: _messages(value) for key, value in detail.items()}
             non_field = fields.pop("non_field_errors", None)
             if non_field:
                 body["message"] = _first_message(non_field)

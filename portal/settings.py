@@ -238,6 +238,8 @@ REST_FRAMEWORK = {
         "downloads": os.environ.get("API_THROTTLE_DOWNLOADS", "300/hour"),
     },
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON everywhere; the upload endpoints declare multipart themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.NewestFirstCursor",
     "PAGE_SIZE": 20,
     "NUM_PROXIES": SUNLIGHT_TRUSTED_PROXIES,
@@ -258,6 +260,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.schema.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DegreeEnum": "notes.models.Degree",
         "NoteStateEnum": "notes.models.Note.State",
