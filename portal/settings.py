@@ -298,6 +298,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_stale_signups",
         "schedule": crontab(minute=41, hour=3),
     },
+    # Work promised by committed transactions that the broker did not take (it was down).
+    "resend-outbox": {"task": "core.tasks.resend_outbox", "schedule": timedelta(minutes=1)},
     # Timed decisions end on schedule (readers already honour ends_at before this runs).
     "expire-decisions": {
         "task": "appeals.tasks.expire_decisions",
