@@ -1,0 +1,5 @@
+import sys
+
+from notes.provenance.cli import main
+
+sys.exit(main())

@@ -1,0 +1,111 @@
+"""Every command the README shows runs as written (after the README's own set-up), or says why not.
+
+A new command in a ```sh block of README.md without an entry here fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.provenance.conftest import FIXTURES
+from tests.support import require
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Commands not run here, each with the reason.
+NOT_RUN = {
+    "python3 dev.py test": "the command that runs this very test",
+    "python3 dev.py bench": "a benchmark: benchmarks stay out of CI (it also installs exiftool)",
+    ".venv/bin/python benchmarks/downloads/run.py": "a benchmark (about 1.8 GB of memory by design)",
+    ".venv/bin/celery -A portal worker --loglevel=INFO": "long-running; integration tests start real workers",
+    ".venv/bin/celery -A portal beat --loglevel=INFO": "long-running; its tasks are tested one by one",
+}
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", text, flags=re.S):
+        for raw in block.splitlines():
+            command = raw.split("  #")[0].strip()
+            if command:
+                commands.append(command)
+    return commands
+
+
+def test_every_readme_command_is_run_or_excused():
+    runners = {"python3 dev.py serve", ".venv/bin/python -m notes.provenance PATH [PATH ...] --json"}
+    unknown = [c for c in readme_commands() if c not in NOT_RUN and c not in runners]
+    assert unknown == [], f"README commands with no test: {unknown}"
+    assert runners <= set(readme_commands())
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    """A shell as a reader of the README has it: none of the test run's Django settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SUNLIGHT_", "DATABASE_URL"))}
+    env.pop("CELERY_BROKER_URL", None)
+    return {**env, **extra}
+
+
+def test_the_scanner_command_runs_as_written():
+    require(FIXTURES.is_dir(), "shared provenance fixtures missing")
+    folder = FIXTURES / "generator_metadata"
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-m", "notes.provenance", str(folder), "--json"],
+        cwd=ROOT,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows and all(row["tier"] in ("none", "suspected", "confirmed") for row in rows)
+    assert any(row["tier"] == "suspected" for row in rows)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.integration
+def test_the_serve_command_starts_the_portal_with_demo_data(tmp_path):
+    port = _free_port()
+    env = _clean_env(SUNLIGHT_VAR_DIR=str(tmp_path))
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "dev.py", "serve", f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            assert process.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    home = response.read().decode()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+                time.sleep(1)
+        assert "Sunlight" in home
+        output = (tmp_path / "serve.log").read_text()
+        assert "sunlight-demo-2026" in output  # the demo accounts are printed
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
