@@ -71,3 +71,41 @@ def test_orientation_swaps_the_recorded_size():
     processed = media.process_image(out.getvalue())
     assert (processed.width, processed.height) == (200, 300)
     assert (processed.display.width, processed.display.height) == (200, 300)
+
+
+def _png_with_text_after_idat() -> bytes:
+    """Text chunks are allowed anywhere between IHDR and IEND: one sits after the image data."""
+    from tests.images import _chunk
+
+    data = io.BytesIO()
+    Image.new("RGB", (32, 32), (1, 2, 3)).save(data, "PNG")
+    raw = data.getvalue()
+    iend = raw.rindex(b"IEND") - 4
+    text = _chunk(b"tEXt", b"Comment\x00<script>steal()</script> 12 Harbour Road")
+    return raw[:iend] + text + raw[iend:]
+
+
+def _jpeg_html_zip_polyglot() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (9, 9, 9)).save(out, "JPEG")
+    return out.getvalue() + b"<html><script>alert(document.cookie)</script></html>PK\x03\x04zipped-payload"
+
+
+def _jpeg_with_oversized_metadata() -> bytes:
+    out = io.BytesIO()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' + b"A" * 60000 + b"</x:xmpmeta>"
+    Image.new("RGB", (40, 30)).save(out, "JPEG", xmp=xmp, comment=b"B" * 60000)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [_png_with_text_after_idat(), _jpeg_html_zip_polyglot(), _jpeg_with_oversized_metadata()],
+    ids=["png-text-after-idat", "jpeg-html-zip-polyglot", "oversized-metadata"],
+)
+def test_files_the_formats_allow_become_clean_derivatives(data):
+    processed = media.process_image(data)
+    for derivative in (processed.display, processed.thumbnail):
+        for private in (b"<script>", b"Harbour", b"PK\x03\x04", b"AAAAAAAAAA", b"BBBBBBBBBB", b"<html>"):
+            assert private not in derivative.data
+        assert Image.open(io.BytesIO(derivative.data)).format in ("JPEG", "WEBP")

@@ -199,3 +199,47 @@ def test_note_images_are_served_only_while_the_note_may_be_seen(client, creator,
     assert client.get(display).status_code == 404
     client.force_login(outsider)
     assert client.get(f"/media/notes/{note.public_id}/../../private/x").status_code == 404
+
+
+def test_browser_uploads_share_the_api_upload_budget(client, creator, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from tests.images import jpeg_bytes
+    from tests.notes.conftest import make_draft
+
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, "uploads": "2/hour"}
+    )
+    note = make_draft(creator, images=0)
+    client.force_login(creator)
+    url = f"/notes/{note.public_id}/images/"
+    codes = [
+        client.post(url, {"images": [SimpleUploadedFile(f"{n}.jpg", jpeg_bytes())]}).status_code
+        for n in range(3)
+    ]
+    assert codes == [302, 302, 429]
+    assert note.images.count() == 2  # the refused upload stored nothing
+    refused = client.post(
+        url, {"images": [SimpleUploadedFile("x.jpg", jpeg_bytes())]}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert (
+        refused.status_code == 429 and "Retry-After" in refused and "请求过于频繁" in refused.content.decode()
+    )
+
+
+def test_the_pipeline_decides_nothing_about_a_staff_members_note(creator, django_capture_on_commit_callbacks):
+    from appeals.models import Decision
+    from notes import services as note_services
+    from tests.factories import UserFactory
+    from tests.images import a1111_png_bytes
+    from tests.notes.conftest import declare
+
+    member = UserFactory(is_staff=True)
+    note = note_services.note_create(author=member, title="Staff sample")
+    with django_capture_on_commit_callbacks(execute=True):
+        note_services.note_image_add(note=note, acting_user=member, data=a1111_png_bytes(), filename="g.png")
+        declare(note, degree="none")
+        note_services.note_publish(note=note, acting_user=member)
+    assert note.images.get().scan.tier == "suspected"  # the evidence is found and shown …
+    assert not Decision.objects.exists()  # … but no automated decision is made about a staff account

@@ -135,3 +135,20 @@ def test_the_anonymous_throttle_ignores_a_client_supplied_forwarded_for(api_clie
         api_client.get("/api/v1/feed/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(4)
     ]
     assert codes == [200, 200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_the_strict_csp_covers_the_admin_and_the_api_docs(client):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.factories import UserFactory
+
+    member = UserFactory(is_staff=True, is_superuser=True)
+    TOTP.activate(member, generate_totp_secret())
+    client.force_login(member)
+    for url in ["/admin/", "/admin/appeals/decision/", "/api/docs/", "/_allauth/openapi.html", "/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy, url
+        assert "frame-ancestors 'none'" in policy, url
