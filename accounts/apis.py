@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.models import Notification
 from core.apis import SelectorListApi
+from core.serializers import StrictCharField
 
 
 class MeApi(APIView):
@@ -23,7 +24,7 @@ class MeApi(APIView):
         date_joined = serializers.DateTimeField()
 
     class MeInputSerializer(serializers.Serializer):
-        display_name = serializers.CharField(max_length=60, allow_blank=True, required=False)
+        display_name = StrictCharField(max_length=60, allow_blank=True, required=False)
         language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
     @extend_schema(responses=MeOutputSerializer, operation_id="me_retrieve")

@@ -36,7 +36,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A Sunlight account: creators, readers and staff alike. Email is the login."""
 
     # A public, unguessable id for URLs and the API; the integer pk stays internal.
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("email address"), max_length=254, unique=True)
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     # The language of notifications and emails (pages follow the browser or the switcher).

@@ -14,6 +14,7 @@ from appeals import selectors, services
 from appeals.models import APPEAL_REASON_MAX, Appeal, CompensationVoucher, Decision, DecisionEvent
 from appeals.redress import further_redress_text
 from core.apis import SelectorListApi
+from core.serializers import StrictCharField
 
 
 class DecisionOutputSerializer(serializers.ModelSerializer):
@@ -147,7 +148,7 @@ class AppealListCreateApi(SelectorListApi):
 
     class AppealFileInputSerializer(serializers.Serializer):
         decision = serializers.UUIDField()
-        reason = serializers.CharField(max_length=APPEAL_REASON_MAX)
+        reason = StrictCharField(max_length=APPEAL_REASON_MAX)
 
     @staticmethod
     def selector(request: Request) -> QuerySet[Appeal]:

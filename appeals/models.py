@@ -81,7 +81,7 @@ class Decision(models.Model):
         USER_REPORT = "user_report", _("Reported by a user")
         TRUSTED_FLAGGER = "trusted_flagger", _("Reported by a trusted flagger")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     subject_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -122,7 +122,9 @@ class Decision(models.Model):
     expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
     # Automated decisions name what they rest on, so a retried task finds the decision it made.
     # Null (not "") for decisions without one, so the unique constraint ignores them.
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True, editable=False)  # noqa: DJ001
+    dedupe_key = models.CharField(  # noqa: DJ001
+        _("deduplication key"), max_length=200, null=True, blank=True, editable=False
+    )
 
     objects = DecisionQuerySet.as_manager()
 
@@ -275,7 +277,7 @@ class Appeal(models.Model):
     OPEN_STATES = (State.SUBMITTED, State.IN_REVIEW)
     DECIDED_STATES = (State.UPHELD, State.OVERTURNED)
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("decision")
     )
@@ -403,7 +405,7 @@ class AppealEvent(models.Model):
 class CompensationVoucher(models.Model):
     """Traffic granted once when an overturned decision had cost the creator reach."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vouchers")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="vouchers")
     # The appeal that overturned the decision; null when staff reversed it on their own initiative.

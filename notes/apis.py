@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from core.apis import SelectorListApi
 from core.errors import DomainError, with_field_names
+from core.serializers import StrictCharField
 from notes import selectors, services
 from notes.evidence_text import describe, label_explanation, public_evidence
 from notes.models import (
@@ -189,10 +190,10 @@ def _own_note_response(request: Request, note_id: object, code: int = status.HTT
 
 
 class NoteInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=TITLE_MAX)
-    body = serializers.CharField(max_length=BODY_MAX, allow_blank=True, required=False, default="")
+    title = StrictCharField(max_length=TITLE_MAX)
+    body = StrictCharField(max_length=BODY_MAX, allow_blank=True, required=False, default="")
     topics = serializers.ListField(
-        child=serializers.CharField(max_length=TOPIC_NAME_MAX, allow_blank=True),
+        child=StrictCharField(max_length=TOPIC_NAME_MAX, allow_blank=True),
         max_length=MAX_TOPICS,
         required=False,
         help_text="Topic names; blank ones are ignored.",
@@ -221,10 +222,10 @@ class NoteListCreateApi(SelectorListApi):
 
 
 class NoteUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=TITLE_MAX, required=False)
-    body = serializers.CharField(max_length=BODY_MAX, allow_blank=True, required=False)
+    title = StrictCharField(max_length=TITLE_MAX, required=False)
+    body = StrictCharField(max_length=BODY_MAX, allow_blank=True, required=False)
     topics = serializers.ListField(
-        child=serializers.CharField(max_length=TOPIC_NAME_MAX, allow_blank=True),
+        child=StrictCharField(max_length=TOPIC_NAME_MAX, allow_blank=True),
         max_length=MAX_TOPICS,
         required=False,
         help_text="Topic names; blank ones are ignored.",
@@ -253,7 +254,7 @@ class NoteDetailApi(APIView):
 
 class ImageUploadSerializer(serializers.Serializer):
     image = serializers.FileField(help_text="JPEG, PNG or WebP, at most 20 MB and 60 megapixels.")
-    alt_text = serializers.CharField(max_length=ALT_TEXT_MAX, required=False, default="", allow_blank=True)
+    alt_text = StrictCharField(max_length=ALT_TEXT_MAX, required=False, default="", allow_blank=True)
 
 
 class NoteImageUploadApi(APIView):
@@ -301,11 +302,9 @@ class DeclarationInputSerializer(serializers.Serializer):
         help_text="Image id → degree, for every image of the note. Required unless degree is none.",
     )
     tools = serializers.ListField(
-        child=serializers.CharField(max_length=TOOL_NAME_MAX), max_length=MAX_TOOLS, required=False
+        child=StrictCharField(max_length=TOOL_NAME_MAX), max_length=MAX_TOOLS, required=False
     )
-    usage_note = serializers.CharField(
-        max_length=USAGE_NOTE_MAX, required=False, allow_blank=True, default=""
-    )
+    usage_note = StrictCharField(max_length=USAGE_NOTE_MAX, required=False, allow_blank=True, default="")
 
 
 class NoteDeclarationApi(APIView):

@@ -63,7 +63,7 @@ class Note(models.Model):
         PUBLISHED = "published", _("Published")
         REMOVED = "removed", _("Removed")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes", verbose_name=_("author")
     )
@@ -153,7 +153,7 @@ class NoteImage(models.Model):
         PNG = "PNG", "PNG"
         WEBP = "WEBP", "WebP"
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="images", verbose_name=_("note"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     original = models.FileField(

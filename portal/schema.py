@@ -56,13 +56,15 @@ _DESCRIPTIONS = {
 
 
 # DRF refuses NUL characters in every text field (and PostgreSQL could not store them): say so.
+# A field that may not be blank is stripped first, so it needs one character that is not a space.
 NO_NUL = "^[^\\u0000]*$"
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
 
 
 def _forbid_nul(node: object) -> None:
     if isinstance(node, dict):
         if node.get("type") == "string" and not {"format", "enum", "pattern"} & node.keys():
-            node["pattern"] = NO_NUL
+            node["pattern"] = NOT_BLANK if node.get("minLength", 0) >= 1 else NO_NUL
         for value in node.values():
             _forbid_nul(value)
     elif isinstance(node, list):

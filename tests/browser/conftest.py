@@ -56,3 +56,33 @@ def page(browser, live_server) -> Iterator[object]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[object]:
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(autouse=True)
+def screenshots_on_failure(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every page a failed browser test had open is kept in test-artifacts/failures/ for a look."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    before = set(browser.contexts)
+    yield
+    report = getattr(request.node, "report_call", None)
+    if report is None or not report.failed:
+        return
+    folder = ARTIFACTS / "failures"
+    folder.mkdir(parents=True, exist_ok=True)
+    for index, context in enumerate(c for c in browser.contexts if c not in before):
+        for number, open_page in enumerate(context.pages):
+            name = f"{request.node.name}-{index}-{number}.png".replace("/", "_")
+            try:
+                open_page.screenshot(path=str(folder / name), full_page=True)
+            except Exception:  # noqa: S112 - a page that cannot be captured must not hide the failure
+                continue
