@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -15,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from appeals import selectors, services
 from appeals.forms import DecideForm, ReverseDecisionForm
 from appeals.models import Appeal, AppealEvent, AppealEvidence, CompensationVoucher, Decision, DecisionEvent
+from core.admin import service_form_view
 from core.errors import DomainError
-from core.forms import add_service_errors
 
 
 class DecisionEventInline(admin.TabularInline):
@@ -94,37 +92,23 @@ class DecisionAdmin(admin.ModelAdmin):
         ]
 
     def reverse_view(self, request: HttpRequest, decision_pk: int) -> HttpResponse:
-        if not request.user.has_perm("appeals.decide"):
-            raise PermissionDenied
         decision = get_object_or_404(Decision.objects.select_related("subject_owner"), pk=decision_pk)
-        form = ReverseDecisionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.decision_reverse(
-                    decision=decision,
-                    acting_user=request.user,
-                    reason=form.cleaned_data["reason"],
-                    internal_note=form.cleaned_data["internal_note"],
-                )
-            except (DomainError, PermissionDenied) as exc:
-                self.message_user(request, getattr(exc, "message", str(exc)), messages.ERROR)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                self.message_user(
-                    request,
-                    _("The decision was reversed; its effects are gone and the creator was told."),
-                    messages.SUCCESS,
-                )
-                return redirect("admin:appeals_decision_change", decision.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "decision": decision,
-            "form": form,
-            "title": _("Reverse decision"),
-        }
-        return TemplateResponse(request, "admin/appeals/decision/reverse.html", context)
+        return service_form_view(
+            self,
+            request,
+            permission="appeals.decide",
+            form=ReverseDecisionForm(request.POST or None),
+            action=lambda data: services.decision_reverse(
+                decision=decision,
+                acting_user=request.user,
+                reason=data["reason"],
+                internal_note=data["internal_note"],
+            ),
+            success=_("The decision was reversed; its effects are gone and the creator was told."),
+            done=lambda _result: reverse("admin:appeals_decision_change", args=[decision.pk]),
+            template="admin/appeals/decision/reverse.html",
+            context={"decision": decision, "title": _("Reverse decision")},
+        )
 
 
 class EvidenceInline(admin.TabularInline):
@@ -267,40 +251,30 @@ class AppealAdmin(admin.ModelAdmin):
         ]
 
     def decide_view(self, request: HttpRequest, appeal_pk: int) -> HttpResponse:
-        # Deciding is its own permission: viewing appeals (internal notes included) is not enough.
-        if not request.user.has_perm("appeals.decide_appeal"):
-            raise PermissionDenied
         appeal = get_object_or_404(Appeal.objects.select_related("decision", "appellant"), pk=appeal_pk)
-        form = DecideForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.appeal_decide(
-                    appeal=appeal,
-                    outcome=form.cleaned_data["outcome"],
-                    acting_user=request.user,
-                    reply=form.cleaned_data["reply"],
-                    internal_note=form.cleaned_data["internal_note"],
-                )
-            except (DomainError, PermissionDenied) as exc:
-                self.message_user(request, getattr(exc, "message", str(exc)), messages.ERROR)
-                return redirect("admin:appeals_appeal_change", appeal.pk)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                self.message_user(
-                    request, _("The appeal was decided and the creator notified."), messages.SUCCESS
-                )
-                return redirect("admin:appeals_appeal_change", appeal.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "appeal": appeal,
-            "form": form,
-            "title": _("Decide appeal"),
-            "evidence": appeal.evidence.all(),
-            "events": appeal.events.select_related("actor"),
-        }
-        return TemplateResponse(request, "admin/appeals/appeal/decide.html", context)
+        # Deciding is its own permission: viewing appeals (internal notes included) is not enough.
+        return service_form_view(
+            self,
+            request,
+            permission="appeals.decide_appeal",
+            form=DecideForm(request.POST or None),
+            action=lambda data: services.appeal_decide(
+                appeal=appeal,
+                outcome=data["outcome"],
+                acting_user=request.user,
+                reply=data["reply"],
+                internal_note=data["internal_note"],
+            ),
+            success=_("The appeal was decided and the creator notified."),
+            done=lambda _result: reverse("admin:appeals_appeal_change", args=[appeal.pk]),
+            template="admin/appeals/appeal/decide.html",
+            context={
+                "appeal": appeal,
+                "title": _("Decide appeal"),
+                "evidence": appeal.evidence.all(),
+                "events": appeal.events.select_related("actor"),
+            },
+        )
 
 
 @admin.register(CompensationVoucher)

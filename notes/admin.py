@@ -2,20 +2,17 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import STATEMENT_MAX, Automation, Decision
 from appeals.services import Statement
-from core.errors import DomainError
-from core.forms import add_service_errors
+from core.admin import service_form_view
 from notes import services
 from notes.forms import split_list
 from notes.models import (
@@ -239,53 +236,47 @@ class NoteAdmin(admin.ModelAdmin):
         ]
 
     def decide_view(self, request: HttpRequest, note_pk: int) -> HttpResponse:
-        if not request.user.has_perm("appeals.decide"):
-            raise PermissionDenied
         note = get_object_or_404(Note.objects.select_related("author"), pk=note_pk)
-        form = NoteDecisionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                decision = services.note_decide(
-                    note=note,
-                    acting_user=request.user,
-                    kind=data["kind"],
-                    label_kind=data["label_kind"] or Label.Kind.GENERATED,
-                    statement=Statement(
-                        summary=data["summary"],
-                        facts=data["facts"],
-                        rule_code=data["rule_code"],
-                        rule=data["rule"],
-                        ground=data["ground"],
-                        content_type=data["content_type"],
-                        source=data["source"],
-                        automated_detection=data["automated_detection"],
-                        automated_decision=data["automated_decision"],
-                        territorial_scope=tuple(split_list(data["territorial_scope"])),
-                    ),
-                    ends_at=data["ends_at"],
-                    internal_note=data["internal_note"],
-                )
-            except (DomainError, PermissionDenied) as exc:
-                self.message_user(request, getattr(exc, "message", str(exc)), messages.ERROR)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                self.message_user(
-                    request, _("The decision was recorded and the creator notified."), messages.SUCCESS
-                )
-                return redirect("admin:appeals_decision_change", decision.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "note": note,
-            "form": form,
-            "decisions": Decision.objects.filter(
-                subject_type=Decision.SubjectType.NOTE, subject_id=note.public_id
-            ),
-            "title": _("Make a decision"),
-        }
-        return TemplateResponse(request, "admin/notes/note/decide.html", context)
+
+        def decide(data: dict) -> Decision:
+            return services.note_decide(
+                note=note,
+                acting_user=request.user,
+                kind=data["kind"],
+                label_kind=data["label_kind"] or Label.Kind.GENERATED,
+                statement=Statement(
+                    summary=data["summary"],
+                    facts=data["facts"],
+                    rule_code=data["rule_code"],
+                    rule=data["rule"],
+                    ground=data["ground"],
+                    content_type=data["content_type"],
+                    source=data["source"],
+                    automated_detection=data["automated_detection"],
+                    automated_decision=data["automated_decision"],
+                    territorial_scope=tuple(split_list(data["territorial_scope"])),
+                ),
+                ends_at=data["ends_at"],
+                internal_note=data["internal_note"],
+            )
+
+        return service_form_view(
+            self,
+            request,
+            permission="appeals.decide",
+            form=NoteDecisionForm(request.POST or None),
+            action=decide,
+            success=_("The decision was recorded and the creator notified."),
+            done=lambda decision: reverse("admin:appeals_decision_change", args=[decision.pk]),
+            template="admin/notes/note/decide.html",
+            context={
+                "note": note,
+                "title": _("Make a decision"),
+                "decisions": Decision.objects.filter(
+                    subject_type=Decision.SubjectType.NOTE, subject_id=note.public_id
+                ),
+            },
+        )
 
     @admin.display(description=_("declaration"), ordering="declaration__degree")
     def declared_degree(self, note: Note) -> str:
