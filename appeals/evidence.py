@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+from pypdf.generic import IndirectObject
 
 from core.uploads import MEGABYTE, UploadRejected
 
@@ -22,34 +23,55 @@ class CheckedEvidence:
     content_type: str
 
 
-# Keys that make a PDF do something when opened or clicked: scripts, launching programs, submitting.
-_ACTIVE_NAMES = {"/JavaScript", "/JS", "/Launch", "/SubmitForm", "/ImportData", "/RichMedia", "/EmbeddedFile"}
+# What makes a PDF act when opened, clicked or hovered, or carry other files: any of these keys, or an
+# action of any of these types, anywhere in the file.
+_ACTIVE_KEYS = {"/JS", "/AA", "/EF", "/XFA", "/EmbeddedFiles", "/RichMedia"}
+_ACTIVE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/RichMedia",
+    "/GoToR",
+    "/GoToE",
+    "/Rendition",
+    "/Sound",
+    "/Movie",
+}
+# A PDF with more objects than this is refused rather than walked (evidence is a few pages).
+_MAX_PDF_OBJECTS = 50_000
 
 
 def _pdf_is_active(reader: PdfReader, data: bytes) -> bool:
-    """Whether the PDF carries scripts or automatic actions (staff open these files).
-
-    Looks at the document catalogue (open action, additional actions, the JavaScript name tree),
-    every page's additional actions and every annotation's action, and, for actions hidden in
-    compressed object streams, at the raw names as a last resort.
-    """
-    root = reader.trailer["/Root"]
-    if "/AA" in root or "/JavaScript" in (root.get("/Names") or {}):
+    """Whether any object of the PDF — including those in compressed object streams, which a byte
+    search cannot see — is a script, an action of an active type, or an embedded file."""
+    numbers = {(num, gen) for gen, table in reader.xref.items() for num in table}
+    numbers |= {(num, 0) for num in reader.xref_objStm}
+    if len(numbers) > _MAX_PDF_OBJECTS:
         return True
-    # An open action that only shows a page ([page /Fit]) is harmless; one that runs an action is not.
-    open_action = root.get("/OpenAction")
-    if open_action is not None:
-        open_action = open_action.get_object()
-        if hasattr(open_action, "get") and open_action.get("/S") in _ACTIVE_NAMES:
+    seen: set[int] = set()
+    pending: list[object] = [reader.trailer]
+    for num, gen in numbers:
+        try:
+            pending.append(reader.get_object(IndirectObject(num, gen, reader)))
+        except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+            continue
+    steps = 0
+    while pending:
+        node = pending.pop()
+        steps += 1
+        if steps > 20 * _MAX_PDF_OBJECTS:
             return True
-    for page in reader.pages:
-        if "/AA" in page:
-            return True
-        for annotation in page.get("/Annots") or []:
-            action = annotation.get_object().get("/A")
-            if action is not None and action.get_object().get("/S") in _ACTIVE_NAMES:
+        if isinstance(node, IndirectObject) or id(node) in seen:
+            continue  # indirect objects are all visited from the cross-reference tables above
+        seen.add(id(node))
+        if isinstance(node, dict):
+            if _ACTIVE_KEYS & set(node.keys()) or node.get("/S") in _ACTIVE_ACTIONS:
                 return True
-    return any(name.encode() in data for name in ("/JavaScript", "/Launch"))
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return b"/JavaScript" in data or b"/Launch" in data
 
 
 def check(data: bytes) -> CheckedEvidence:

@@ -203,8 +203,10 @@ _REACH_COSTING_KINDS = {
 
 
 def voucher_size(decision: Decision, *, reversed_at: datetime) -> int:
-    """Compensation scaled by how long the decision was in force (started days count as whole)."""
-    seconds = max(0.0, (reversed_at - decision.created_at).total_seconds())
+    """Compensation scaled by how long the decision was in force (started days count as whole):
+    until it was reversed, or until it ended on its own if that came first."""
+    ended = min(t for t in (reversed_at, decision.expired_at, decision.ends_at) if t is not None)
+    seconds = max(0.0, (ended - decision.created_at).total_seconds())
     days = max(1, math.ceil(seconds / 86400))
     size = settings.SUNLIGHT_VOUCHER_BASE_IMPRESSIONS + settings.SUNLIGHT_VOUCHER_IMPRESSIONS_PER_DAY * days
     return min(size, settings.SUNLIGHT_VOUCHER_MAX_IMPRESSIONS)
@@ -337,7 +339,9 @@ def appeal_window_ends(decision: Decision) -> datetime:
 def decision_appealable(decision: Decision, *, now: datetime | None = None) -> str | None:
     """Why this decision cannot be appealed now (a message), or None when it can."""
     now = now or timezone.now()
-    if decision.state != Decision.State.IN_FORCE:
+    if decision.state != Decision.State.IN_FORCE or (
+        decision.ends_at is not None and decision.ends_at <= now
+    ):
         return _("This decision is no longer in force, so there is nothing to appeal.")
     if now > appeal_window_ends(decision):
         return _("The appeal window for this decision closed on %(date)s.") % {
@@ -524,6 +528,8 @@ def appeal_decide(
         )
     with transaction.atomic():
         locked = Appeal.objects.select_for_update().select_related("decision").get(pk=appeal.pk)
+        if locked.state == outcome and locked.decided_by_id == acting_user.pk:
+            return locked  # the same staff member's second click: already done, nothing more
         if locked.state in Appeal.DECIDED_STATES:
             raise DomainError(
                 _("This appeal was already decided (%(state)s) by another staff member.")

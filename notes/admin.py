@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -170,6 +172,8 @@ class NoteDecisionForm(forms.Form):
         max_length=STATEMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # One id per rendered form: a double-submitted form records one decision, not two.
+    submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
 
 @admin.register(Note)
@@ -258,6 +262,7 @@ class NoteAdmin(admin.ModelAdmin):
                 ),
                 ends_at=data["ends_at"],
                 internal_note=data["internal_note"],
+                dedupe_key=f"staff-form:{data['submission']}",
             )
 
         return service_form_view(

@@ -38,10 +38,21 @@ def declared_label(*, declaration: Declaration | None, images: list[NoteImage]) 
     }
 
 
+def _lasting_first(decision: Decision) -> tuple:
+    # Untimed decisions first, then the one ending last, then the oldest: the label rests on the
+    # decision that keeps it in force longest, so it never vanishes while another is in force.
+    return (
+        decision.ends_at is not None,
+        -(decision.ends_at.timestamp() if decision.ends_at else 0),
+        decision.created_at,
+        decision.pk,
+    )
+
+
 def platform_labels(*, decisions: list[Decision]) -> dict[str, dict]:
-    """Tier → the label that the oldest labelling decision in force for that tier attaches."""
+    """Tier → the label that tier's labelling decisions in force attach (resting on the most lasting one)."""
     wanted: dict[str, dict] = {}
-    for decision in sorted(decisions, key=lambda d: (d.created_at, d.pk)):
+    for decision in sorted(decisions, key=_lasting_first):
         if decision.kind not in PLATFORM_TIERS:
             continue
         tier, source = PLATFORM_TIERS[decision.kind]

@@ -13,7 +13,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from core.uploads import MEGABYTE, UploadRejected
 
@@ -68,6 +68,19 @@ def _open_checked(data: bytes) -> Image.Image:
     return image
 
 
+_REDUCIBLE = {"L", "LA", "RGB", "RGBA", "RGBa", "CMYK", "I", "F", "I;16"}
+# EXIF orientation → the transposition that makes the picture upright (as ImageOps.exif_transpose).
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
 def _upright_size(image: Image.Image) -> tuple[int, int]:
     """The size after EXIF orientation, read before decoding (orientations 5–8 swap the sides)."""
     width, height = image.size
@@ -101,14 +114,27 @@ def process_image(data: bytes) -> ProcessedImage:
     width, height = _upright_size(image)
     try:
         icc = image.info.get("icc_profile")
+        orientation = image.getexif().get(0x0112, 1)
         # JPEG decodes straight at 1/2–1/8 scale (DCT scaling) when the display size allows it;
-        # other formats decode once, within MAX_DECODED_BYTES, and are shrunk in place.
+        # other formats decode once, within MAX_DECODED_BYTES, and are box-reduced at once, so only
+        # one full-size copy ever exists (no full-size rotation or premultiplied-alpha copy).
         image.draft(None, (DISPLAY_EDGE, DISPLAY_EDGE))
         image.load()  # a truncated or corrupt file fails here, before anything is stored
-        ImageOps.exif_transpose(image, in_place=True)
-        image.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        factor = max(1, max(image.size) // (DISPLAY_EDGE * 2))
+        if factor > 1:
+            if image.mode not in _REDUCIBLE:  # palette and 1-bit images: to true colour first
+                transparent = "transparency" in image.info or image.mode in ("PA", "La")
+                converted = image.convert("RGBA" if transparent else "RGB")
+                image.close()
+                image = converted
+            reduced = image.reduce(factor)
+            image.close()
+            image = reduced
+        if orientation in _TRANSPOSE:
+            image = image.transpose(_TRANSPOSE[orientation])
+        image.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.LANCZOS)
         display = _encode(image, icc)
-        image.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        image.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE), Image.Resampling.LANCZOS)
         thumbnail = _encode(image, icc)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise UploadRejected("corrupt") from exc

@@ -161,8 +161,9 @@ def note_media(request: HttpRequest, note_id: str, filename: str) -> FileRespons
         field.open("rb"), content_type="image/webp" if name.endswith(".webp") else "image/jpeg"
     )
     public = note.state == Note.State.PUBLISHED and not note.withheld_now()
-    # Published copies may be cached anywhere for a while; a draft's or a removed note's only privately.
-    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    # Published copies may be cached briefly (a removal or deletion must take effect within a minute,
+    # even behind a CDN); a draft's or a removed note's only privately.
+    response["Cache-Control"] = "public, max-age=60" if public else "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -30,6 +30,7 @@ def note_decide(
     label_kind: str = Label.Kind.GENERATED,
     ends_at: datetime | None = None,
     internal_note: str = "",
+    dedupe_key: str | None = None,
 ) -> Decision:
     """A staff member decides about a note, with a statement of reasons; effects follow the ledger."""
     if kind not in STAFF_NOTE_KINDS:
@@ -55,5 +56,6 @@ def note_decide(
         decided_by=acting_user,
         ends_at=ends_at,
         internal_note=internal_note,
+        dedupe_key=dedupe_key,
     )
     return decision

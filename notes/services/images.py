@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -105,12 +108,15 @@ def note_image_remove(*, note: Note, acting_user: User, image_id: object) -> Non
         Note.objects.filter(pk=note.pk).update(updated_at=timezone.now())
 
 
+# How long concurrent first requests for a download wait for the one rendering it.
+RENDER_LOCK_SECONDS = 30
+
+
 def note_image_download(*, note: Note, image: NoteImage) -> tuple[FieldFile, str]:
     """The original-size file a reader downloads, with the GB 45438 label its note carries now.
 
     Rendered once per label state and stored (a decode of the full image is the costly part), then
-    served as stored bytes. Two first requests at once: the row lock lets one render; the other
-    finds the stored file. A label change (decision, declaration) names a new state and the stale
+    served as stored bytes. A label change (decision, declaration) names a new state and the stale
     file is deleted after commit.
     """
     tier = propagation.image_label_tier(image=image, labels=list(note.labels.all()))
@@ -123,13 +129,27 @@ def note_image_download(*, note: Note, image: NoteImage) -> tuple[FieldFile, str
     content_type = propagation.CONTENT_TYPES[image.original_format]
     if image.download_key == key and image.download:
         return image.download, content_type
+    # The full-size render (the costly decode) runs outside any database lock, so it never blocks
+    # other writes. A short-lived cache lock lets one request render while concurrent first requests
+    # wait for its file (bounded): four requests at once decode the image once, not four times.
+    render_lock = f"sunlight:render:{image.pk}:{key}"
+    if not cache.add(render_lock, 1, timeout=RENDER_LOCK_SECONDS):
+        deadline = time.monotonic() + RENDER_LOCK_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            stored = NoteImage.objects.filter(pk=image.pk, download_key=key).first()
+            if stored is not None and stored.download:
+                return stored.download, content_type
+    try:
+        data, content_type = propagation.render_download(
+            image=image, xmp=propagation.xmp_packet(aigc) if aigc is not None else None
+        )
+    finally:
+        cache.delete(render_lock)
     with deleted_on_failure() as written, transaction.atomic():
         locked = NoteImage.objects.select_for_update().select_related("note").get(pk=image.pk)
         if locked.download_key == key and locked.download:
             return locked.download, content_type
-        data, content_type = propagation.render_download(
-            image=locked, xmp=propagation.xmp_packet(aigc) if aigc is not None else None
-        )
         stale = (locked.download.storage, locked.download.name) if locked.download else None
         extension = content_type.split("/")[1].replace("jpeg", "jpg")
         locked.download.save(f"{locked.public_id.hex}-{key[:16]}.{extension}", ContentFile(data), save=False)

@@ -157,3 +157,9 @@ def test_declaration_errors_name_the_field_the_client_sent(creator_api, creator)
     )
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["images"]
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "0", "101", "-1", "2.5"])
+def test_a_page_size_outside_the_schema_is_a_400(creator_api, value):
+    response = creator_api.get("/api/v1/notifications/", {"page_size": value})
+    assert response.status_code == 400 and "page_size" in response.json()["error"]["fields"]

@@ -146,10 +146,24 @@ def test_overturning_reverses_every_effect_and_compensates_once(
     assert any("1800" in m.body or "1,800" in m.body for m in mail.outbox)
     assert len(mail.outbox) == 2  # the reasoned reply, and the voucher
 
+    # The same staff member's second click changes nothing; another staff member is told.
+    services.appeal_decide(appeal=appeal, outcome="overturned", acting_user=staff, reply="again")
+    from tests.factories import staff_with_permissions
+
     with pytest.raises(DomainError) as caught:
-        services.appeal_decide(appeal=appeal, outcome="overturned", acting_user=staff, reply="again")
+        services.appeal_decide(
+            appeal=appeal,
+            outcome="overturned",
+            acting_user=staff_with_permissions("decide_appeal"),
+            reply="x",
+        )
     assert caught.value.code == "already_decided"
     assert CompensationVoucher.objects.count() == 1
+    appeal.refresh_from_db()
+    assert (
+        appeal.reply == "The drafts show it is yours."
+        and appeal.events.filter(kind="overturned").count() == 1
+    )
 
 
 def test_upholding_keeps_the_decision_and_tells_of_further_redress(
@@ -244,3 +258,47 @@ def test_a_pdf_that_only_opens_at_a_page_is_accepted(decision, creator, django_c
         decision, creator, django_capture_on_commit_callbacks, files=[("d.pdf", _pdf_with(page_fit=True))]
     )
     assert appeal.evidence.get().content_type == "application/pdf"
+
+
+def _pdf_with_attachment() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_attachment("payload.exe", b"MZ\x90\x00not really")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _pdf_with_disguised_outline_script() -> bytes:
+    """A bookmark whose action is JavaScript, its type name written with a #-escape a byte search misses."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    action = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+    )
+    item = writer.add_outline_item("Chapter", 0).get_object()
+    item[NameObject("/A")] = writer._add_object(action)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue().replace(b"/JavaScript", b"/J#61vaScript").replace(b"/JS ", b"/J#53 ")
+
+
+@pytest.mark.parametrize("make", [_pdf_with_attachment, _pdf_with_disguised_outline_script])
+def test_pdfs_hiding_files_or_scripts_are_refused(
+    decision, creator, django_capture_on_commit_callbacks, make
+):
+    data = make()
+    assert b"/JavaScript" not in data or make is _pdf_with_attachment
+    with pytest.raises(DomainError) as caught:
+        _file(decision, creator, django_capture_on_commit_callbacks, files=[("trap.pdf", data)])
+    assert caught.value.code == "evidence_pdf_active_content"
+    assert not Appeal.objects.exists()

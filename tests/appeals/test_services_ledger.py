@@ -238,3 +238,28 @@ def test_notification_titles_are_stored_as_text_and_escaped_once_on_the_page(
     client.force_login(creator)
     page = client.get("/notifications/").content.decode()
     assert "Tom &amp; Jerry &lt;3" in page and "&amp;amp;" not in page
+
+
+def test_a_label_stays_while_any_decision_for_it_is_in_force(client, creator):
+    note = make_published(creator)
+    _note_decision(note, ends_at=timezone.now() + timedelta(days=1))  # timed, older
+    _note_decision(note)  # untimed, newer: same tier
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        # The timed one has ended and the task has not run: the label still rests on the other one.
+        page = client.get(f"/notes/{note.public_id}/").content.decode()
+        assert "AI-generated content" in page
+
+
+def test_compensation_counts_only_the_days_a_decision_was_in_force(creator, staff):
+    decision = _note_decision(make_published(creator), ends_at=timezone.now() + timedelta(days=1))
+    with time_machine.travel(timezone.now() + timedelta(days=150)):
+        services.decisions_expire_due()
+        services.decision_reverse(decision=decision, acting_user=staff, reason="Wrong from the start.")
+    voucher = CompensationVoucher.objects.get(decision=decision)
+    assert voucher.impressions == 1000 + 200 * 1  # one day in force, not 150
+
+
+def test_an_ended_decision_cannot_be_appealed_even_before_the_task_runs(creator):
+    decision = _note_decision(make_published(creator), ends_at=timezone.now() + timedelta(hours=1))
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert services.decision_appealable(decision) is not None

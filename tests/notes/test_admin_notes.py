@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
@@ -86,6 +88,7 @@ def _decide(client, note, **overrides):
         "territorial_scope": "",
         "ends_at": "",
         "internal_note": "Matched by reverse image search.",
+        "submission": str(uuid.uuid4()),
     }
     data.update(overrides)
     return client.post(f"/admin/notes/note/{note.pk}/decide/", data)
@@ -106,8 +109,10 @@ def test_staff_decide_about_a_note_and_reverse_it_in_the_admin(
     assert refused.status_code == 200 and "This field is required." in refused.content.decode()
     assert not Decision.objects.exists()
 
+    submission = str(uuid.uuid4())
     with django_capture_on_commit_callbacks(execute=True):
-        response = _decide(client, note)
+        response = _decide(client, note, submission=submission)
+        _decide(client, note, submission=submission)  # a double-submitted form: still one decision
     decision = Decision.objects.get()
     assert response.status_code == 302 and decision.decided_by == decider
     assert Label.objects.filter(note=note, tier="confirmed", decision=decision).exists()
