@@ -285,7 +285,7 @@ def _pdf_with_disguised_outline_script() -> bytes:
     action = DictionaryObject(
         {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
     )
-    item = writer.add_outline_item("Chapter", 0).get_object()
+    item = writer.add_outline_item(title="Chapter", page_number=0).get_object()
     item[NameObject("/A")] = writer._add_object(action)
     out = io.BytesIO()
     writer.write(out)
