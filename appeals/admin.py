@@ -62,7 +62,10 @@ class DecisionAdmin(admin.ModelAdmin):
     list_select_related = ["subject_owner", "decided_by"]
     search_fields = ["public_id", "subject_id", "subject_title", "subject_owner__email"]
     # The ledger is written by services only; staff read it here and act through the views below.
-    readonly_fields = [*(f.name for f in Decision._meta.fields), "reverse_link"]
+    readonly_fields = [
+        *(f.name if f.name != "territorial_scope" else "scope" for f in Decision._meta.fields),
+        "reverse_link",
+    ]
     inlines = [DecisionEventInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -73,6 +76,11 @@ class DecisionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.display(description=gettext_lazy("territorial scope"))
+    def scope(self, decision: Decision) -> str:
+        codes = decision.territorial_scope or []
+        return _("Everywhere the service is offered") if codes in ([], ["*"]) else ", ".join(codes)
 
     @admin.display(description=gettext_lazy("correct"))
     def reverse_link(self, decision: Decision) -> str:
