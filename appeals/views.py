@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from appeals import selectors, services
 from appeals.forms import AppealForm, EvidenceForm
@@ -28,7 +28,7 @@ def _files(uploads: list) -> list[tuple[str, bytes]]:
 
 
 @login_required
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     decisions = selectors.decision_list_for_user(user=request.user)
     page = Paginator(decisions, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -99,7 +99,7 @@ def appeal_withdraw(request: HttpRequest, appeal_id: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def evidence_file(request: HttpRequest, appeal_id: str, evidence_id: int) -> FileResponse:
     """The appellant sees their files; staff allowed to view appeals (with MFA, as for the admin) see
     every file."""
@@ -123,7 +123,7 @@ def evidence_file(request: HttpRequest, appeal_id: str, evidence_id: int) -> Fil
 
 
 @login_required
-@require_GET
+@require_safe
 def wallet(request: HttpRequest) -> HttpResponse:
     return render(
         request, "appeals/wallet.html", {"vouchers": selectors.voucher_list_for_user(user=request.user)}

@@ -65,9 +65,9 @@ def note_get_public(*, note_id: object, viewer: User | None = None) -> Note:
     raise Http404
 
 
-def note_get_for_media(*, note_id: object, viewer: User | None = None) -> Note:
-    """Whose eyes a note's image copies are for: whoever may open the note, and staff reviewing a
-    note a decision removed (permission to view notes, and MFA as for the admin)."""
+def note_get_for_viewer(*, note_id: object, viewer: User | None = None) -> Note:
+    """A note page, its images and downloads: whoever may open the note, and staff reviewing a note a
+    decision removed (permission to view notes, and MFA as for the admin)."""
     try:
         return note_get_public(note_id=note_id, viewer=viewer)
     except Http404:
@@ -78,9 +78,8 @@ def note_get_for_media(*, note_id: object, viewer: User | None = None) -> Note:
             raise
         if not viewer.has_perm("notes.view_note") or not is_mfa_enabled(viewer, [Authenticator.Type.TOTP]):
             raise
-        note = (
-            _with_card_data(Note.objects.filter(state=Note.State.PUBLISHED)).filter(public_id=note_id).first()
-        )
+        published = _with_card_data(Note.objects.filter(state=Note.State.PUBLISHED))
+        note = published.prefetch_related("declaration_changes").filter(public_id=note_id).first()
         if note is None or not note.withheld_now():
             raise
         return note

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import DomainError
 from core.forms import add_service_errors
@@ -18,13 +18,13 @@ from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, Note
 from notes.models import MAX_IMAGES, ImageScan, Note
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.note_feed(), FEED_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notes/home.html", {"page": page})
 
 
-@require_GET
+@require_safe
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = selectors.topic_get(slug=slug)
     page = Paginator(selectors.note_feed_for_topic(topic=topic), FEED_PAGE_SIZE).get_page(
@@ -33,16 +33,16 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "notes/topic.html", {"topic": topic, "page": page})
 
 
-@require_GET
+@require_safe
 def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
-    note = selectors.note_get_public(note_id=note_id, viewer=request.user)
+    note = selectors.note_get_for_viewer(note_id=note_id, viewer=request.user)
     # Evidence the creator's own declaration covers: no decision, but readers see what the files say.
     covered = [item for item in selectors.note_evidence(note=note) if item["covered"]]
     return render(request, "notes/note_detail.html", {"note": note, "covered_evidence": covered})
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.note_list_for_author(user=request.user), LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -147,11 +147,11 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
     return _edit_page(request, note, note_form=form, status=400)
 
 
-@require_GET
+@require_safe
 def note_media(request: HttpRequest, note_id: str, filename: str) -> FileResponse:
     """A display or thumbnail copy, served only while its note may be seen by this viewer; staff who
     may view notes (with MFA) also see a note a decision removed, to review it."""
-    note = selectors.note_get_for_media(note_id=note_id, viewer=request.user)
+    note = selectors.note_get_for_viewer(note_id=note_id, viewer=request.user)
     name = f"notes/{note.public_id}/{filename}"
     image = next((i for i in note.images.all() if name in (i.display.name, i.thumbnail.name)), None)
     if image is None:
@@ -168,11 +168,11 @@ def note_media(request: HttpRequest, note_id: str, filename: str) -> FileRespons
     return response
 
 
-@require_GET
+@require_safe
 @throttled("downloads", methods=("GET",))
 def note_image_download(request: HttpRequest, note_id: str, image_id: str) -> HttpResponse:
     """An image at original size, carrying the GB 45438 implicit label when it is labelled."""
-    note = selectors.note_get_public(note_id=note_id, viewer=request.user)
+    note = selectors.note_get_for_viewer(note_id=note_id, viewer=request.user)
     image = next((i for i in note.images.all() if str(i.public_id) == str(image_id)), None)
     if image is None:
         raise Http404
@@ -187,7 +187,7 @@ def note_image_download(request: HttpRequest, note_id: str, image_id: str) -> Ht
 
 
 @login_required
-@require_GET
+@require_safe
 def note_scan_status(request: HttpRequest, note_id: str) -> JsonResponse:
     """Polled by the edit page while uploads are being checked for provenance signals."""
     note = selectors.note_get_for_author(user=request.user, note_id=note_id)

@@ -7,13 +7,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal import health
 from portal.selectors import transparency_figures
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": health.check_database(), "broker": health.check_broker()}
@@ -23,17 +23,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
+@require_safe
 def guidelines(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/guidelines.html")
 
 
-@require_GET
+@require_safe
 def transparency(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/transparency.html", {"figures": transparency_figures()})
 
 
-@require_GET
+@require_safe
 def auth_openapi_json(request: HttpRequest) -> HttpResponse:
     """allauth headless's specification, serialised with Django's encoder.
 

@@ -410,7 +410,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         ),
         get(
             note_url("note-detail", "withheld"),
-            (404, 200, 404, 404, 404, 404),
+            (404, 200, 404, 404, 404, 200),  # moderators review what a decision removed
             perms=("view_note",),
             label="withheld",
         ),
@@ -463,7 +463,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         ),
         get(
             image_url("note-image-download", "withheld"),
-            (404, 200, 404, 404, 404, 404),
+            (404, 200, 404, 404, 404, 200),
             perms=("view_note",),
             label="withheld",
         ),
