@@ -57,6 +57,34 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  // Edits not saved yet are never lost silently: leaving the page asks first, publishing asks first,
+  // and the scan check does not reload the page over them.
+  const tracked = Array.from(document.querySelectorAll("form[data-track-changes]"));
+  const dirty = new Set();
+  let submitting = null;
+  tracked.forEach((form) => {
+    const mark = () => dirty.add(form);
+    form.addEventListener("input", mark);
+    form.addEventListener("change", mark);
+    form.addEventListener("submit", () => { submitting = form; });
+  });
+  const unsaved = () => Array.from(dirty).some((form) => form !== submitting);
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+  document.querySelectorAll("form[data-unsaved-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (dirty.size && !window.confirm(form.dataset.unsavedConfirm)) {
+        event.preventDefault();
+        return;
+      }
+      dirty.clear();  // the creator chose to go on without them
+    });
+  });
+
   // While uploads are being checked for provenance signals, ask until they are done.
   const pending = document.querySelector("[data-scan-pending]");
   if (pending) {
@@ -65,8 +93,9 @@ document.addEventListener("DOMContentLoaded", () => {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then((r) => r.json())
         .then((data) => {
-          if (data.pending === 0) window.location.reload();
-          else window.setTimeout(poll, 2000);
+          if (data.pending !== 0) window.setTimeout(poll, 2000);
+          else if (dirty.size) pending.textContent = pending.dataset.doneUnsaved;
+          else window.location.reload();
         })
         .catch(() => window.setTimeout(poll, 5000));
     };
