@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Notification, User
+from core.admin import ReadOnlyModelAdmin
 
 
 @admin.register(User)
@@ -31,21 +32,12 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyModelAdmin):
     list_display = ["title", "recipient", "kind", "created_at", "read_at"]
     list_filter = ["kind"]
     list_select_related = ["recipient"]
     search_fields = ["title", "recipient__email"]
     readonly_fields = ["recipient", "kind", "title", "body", "url", "created_at", "read_at"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 # allauth's own admin shows an authenticator's ``data`` — the TOTP secret and recovery-code seed, kept in

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from appeals import selectors, services
 from appeals.forms import DecideForm, ReverseDecisionForm
 from appeals.models import Appeal, AppealEvent, AppealEvidence, CompensationVoucher, Decision, DecisionEvent
-from core.admin import service_form_view
+from core.admin import ReadOnlyModelAdmin, service_form_view
 from core.errors import DomainError
 
 
@@ -40,7 +40,7 @@ class DecisionEventInline(admin.TabularInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyModelAdmin):
     list_display = [
         "kind",
         "subject_title",
@@ -67,15 +67,6 @@ class DecisionAdmin(admin.ModelAdmin):
         "reverse_link",
     ]
     inlines = [DecisionEventInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     @admin.display(description=gettext_lazy("territorial scope"))
     def scope(self, decision: Decision) -> str:

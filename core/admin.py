@@ -15,6 +15,20 @@ from core.errors import DomainError
 from core.forms import add_service_errors
 
 
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Records staff read here and never write by hand: services (and the admin views that call them)
+    are their only writers."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 def service_form_view(
     model_admin: admin.ModelAdmin,
     request: HttpRequest,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals.models import STATEMENT_MAX, Automation, Decision
 from appeals.services import Statement
-from core.admin import service_form_view
+from core.admin import ReadOnlyModelAdmin, service_form_view
 from notes import services
 from notes.forms import split_list
 from notes.models import (
@@ -177,7 +177,7 @@ class NoteDecisionForm(forms.Form):
 
 
 @admin.register(Note)
-class NoteAdmin(admin.ModelAdmin):
+class NoteAdmin(ReadOnlyModelAdmin):
     list_display = [
         "title",
         "author",
@@ -212,15 +212,6 @@ class NoteAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Note]:
         return super().get_queryset(request).prefetch_related("labels")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # notes are written by creators
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False  # notes are read here; staff act on them through decisions
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False  # a note leaves the site by its author's deletion or by a removal decision
 
     @admin.display(description=_("decide"))
     def decide_link(self, note: Note) -> str:
@@ -300,7 +291,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProvenanceSignal)
-class ProvenanceSignalAdmin(admin.ModelAdmin):
+class ProvenanceSignalAdmin(ReadOnlyModelAdmin):
     """Evidence found in uploads: read-only, written by the scan task only."""
 
     list_display = ["image", "kind", "location", "tier", "ai", "readable"]
@@ -309,28 +300,10 @@ class ProvenanceSignalAdmin(admin.ModelAdmin):
     search_fields = ["image__note__title", "image__note__public_id", "value"]
     readonly_fields = ["image", "kind", "location", "value", "ai", "tier", "readable", "details"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(ImageScan)
-class ImageScanAdmin(admin.ModelAdmin):
+class ImageScanAdmin(ReadOnlyModelAdmin):
     list_display = ["image", "status", "tier", "kind", "scanned_at"]
     list_filter = ["status", "tier"]
     list_select_related = ["image"]
     readonly_fields = ["image", "status", "tier", "kind", "sha256", "scanned_at", "error"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
