@@ -50,6 +50,7 @@ class Decision(models.Model):
         LABEL_SUSPECTED = "label_suspected", _("Suspected AI label")
         REDUCED_DISTRIBUTION = "reduced_distribution", _("Reduced distribution")
         REMOVAL = "removal", _("Removal")
+        BONUS_WITHDRAWN = "bonus_withdrawn", _("Quality bonus withdrawn")
         ACCOUNT_MEASURE = "account_measure", _("Account measure")
 
     class State(models.TextChoices):

@@ -199,6 +199,7 @@ _REACH_COSTING_KINDS = {
     Decision.Kind.LABEL_SUSPECTED,
     Decision.Kind.REDUCED_DISTRIBUTION,
     Decision.Kind.REMOVAL,
+    Decision.Kind.BONUS_WITHDRAWN,
 }
 
 

@@ -47,10 +47,12 @@ class NewestFirstCursor(CursorPagination):
         return parameters
 
 
-def cursor(*ordering: str, max_page_size: int = API_MAX_PAGE_SIZE) -> type[CursorPagination]:
+def cursor(
+    *ordering: str, max_page_size: int = API_MAX_PAGE_SIZE, base: type[NewestFirstCursor] = NewestFirstCursor
+) -> type[CursorPagination]:
     """A cursor pagination over ``ordering`` (which must end in a unique column)."""
     return type(
         "Cursor",
-        (NewestFirstCursor,),
+        (base,),
         {"ordering": ordering, "max_page_size": max_page_size},
     )

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -14,9 +15,11 @@ from rest_framework.views import APIView
 
 from core.apis import SelectorListApi
 from core.errors import DomainError, with_field_names
+from core.pagination import NewestFirstCursor
 from core.serializers import StrictCharField
 from notes import selectors, services
 from notes.evidence_text import describe, label_explanation, public_evidence
+from notes.impressions import impressions_flush, impressions_record
 from notes.models import (
     ALT_TEXT_MAX,
     BODY_MAX,
@@ -26,12 +29,15 @@ from notes.models import (
     TOOL_NAME_MAX,
     TOPIC_NAME_MAX,
     USAGE_NOTE_MAX,
+    Boost,
     Degree,
+    DistributionFactor,
     ImageScan,
     Label,
     Note,
     NoteImage,
     ProvenanceSignal,
+    Traffic,
 )
 
 
@@ -339,18 +345,62 @@ class NotePublishApi(APIView):
         return _own_note_response(request, note_id)
 
 
+class FeedCursor(NewestFirstCursor):
+    """The feed's pages in the order the client asks for: ``ordering=ranked`` (the default: weight ×
+    freshness, see README "Traffic") or ``ordering=latest`` (newest first)."""
+
+    _orders = {selectors.RANKED: ("-rank_score", "-id"), selectors.LATEST: ("-published_at", "-id")}
+
+    def get_ordering(self, request: Request, queryset: QuerySet, view: object) -> tuple[str, ...]:
+        order = request.query_params.get("ordering", selectors.RANKED)
+        if order not in self._orders:
+            raise serializers.ValidationError(
+                {"ordering": [_("Choose one of: %(values)s.") % {"values": ", ".join(self._orders)}]}
+            )
+        return self._orders[order]
+
+    def get_schema_operation_parameters(self, view: object) -> list[dict]:
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": "ordering",
+                "required": False,
+                "in": "query",
+                "description": "ranked: distribution weight × freshness, with reserved slots for boosted "
+                "notes; latest: newest first.",
+                "schema": {"type": "string", "enum": list(self._orders), "default": selectors.RANKED},
+            },
+        ]
+
+
 class FeedApi(SelectorListApi):
-    """The public feed: published notes, newest first, with their labels. No login needed."""
+    """The public feed with labels, ranked (default) or latest first. No login needed. Ranked pages
+    carry notes boosted by compensation vouchers in reserved slots; every note shown counts as an
+    impression for its creator's traffic page."""
 
     permission_classes = [AllowAny]
     serializer_class = PublicNoteSerializer
     queryset = Note.objects.none()
-    ordering = ("-published_at", "-id")
+    ordering = ("-rank_score", "-id")
     max_page_size = 50
+    cursor_base = FeedCursor
 
     @staticmethod
     def selector(request: Request) -> QuerySet[Note]:
-        return selectors.note_feed()
+        return selectors.note_public()
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        ranked = request.query_params.get("ordering", selectors.RANKED) == selectors.RANKED
+        slots = sorted(settings.SUNLIGHT_TRAFFIC["BOOST_SLOTS"]) if ranked else []
+        boosted = selectors.boost_slot_notes(count=len(slots))
+        queryset = self.get_queryset().exclude(pk__in=[n.pk for n in boosted])
+        page = list(self.paginate_queryset(queryset))
+        sources = {n.pk: ("bonus" if n.traffic == Traffic.BONUS else "organic") for n in page}
+        for position, note in zip(slots, boosted, strict=False):
+            page.insert(min(position, len(page)), note)
+            sources[note.pk] = "boost"
+        impressions_record(request, [(note, sources[note.pk]) for note in page])
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class PublicNoteApi(APIView):
@@ -359,4 +409,81 @@ class PublicNoteApi(APIView):
     @extend_schema(responses=PublicNoteSerializer)
     def get(self, request: Request, note_id: str) -> Response:
         note = selectors.note_get_public(note_id=note_id)
+        impressions_record(request, [(note, "organic")])
         return Response(PublicNoteSerializer(note, context={"request": request}).data)
+
+
+# --- traffic -------------------------------------------------------------------------------
+
+
+class TrafficFactorSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=DistributionFactor.Name.choices)
+    value = serializers.FloatField(help_text="The multiplier this factor applies to the weight.")
+    reason = serializers.ChoiceField(choices=DistributionFactor.Reason.choices)
+    explanation = serializers.CharField(source="get_reason_display")
+    details = serializers.JSONField()
+    decision = serializers.UUIDField(source="decision.public_id", allow_null=True, default=None)
+    appeal = serializers.SerializerMethodField()
+    until = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_appeal(self, factor: DistributionFactor) -> str | None:
+        appeal = getattr(factor, "appeal", None)
+        return str(appeal.public_id) if appeal is not None else None
+
+
+class BoostSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    note = serializers.UUIDField(source="note.public_id")
+    voucher = serializers.UUIDField(source="voucher.public_id")
+    state = serializers.ChoiceField(choices=Boost.State.choices)
+    target = serializers.IntegerField(help_text="Impressions the boost guarantees.")
+    delivered = serializers.IntegerField()
+    started_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class TrafficDaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    organic = serializers.IntegerField()
+    bonus = serializers.IntegerField()
+    boost = serializers.IntegerField()
+
+
+class NoteTrafficSerializer(serializers.Serializer):
+    weight = serializers.FloatField(help_text="The product of the factors; 1 is normal distribution.")
+    traffic = serializers.ChoiceField(choices=Traffic.choices)
+    factors = TrafficFactorSerializer(many=True)
+    labels = LabelSerializer(many=True)
+    boosts = BoostSerializer(many=True)
+    daily = TrafficDaySerializer(many=True, source="series", help_text="The last 30 days, oldest first.")
+    totals = serializers.DictField(child=serializers.IntegerField())
+
+
+class NoteTrafficApi(APIView):
+    """The creator's traffic for one of their notes: weight, factors and reasons, daily impressions."""
+
+    @extend_schema(responses=NoteTrafficSerializer)
+    def get(self, request: Request, note_id: str) -> Response:
+        note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+        impressions_flush()
+        data = selectors.note_traffic(note=note)
+        return Response(NoteTrafficSerializer(data, context={"request": request}).data)
+
+
+class VoucherRedeemSerializer(serializers.Serializer):
+    note = serializers.UUIDField(help_text="One of your published notes.")
+
+
+class VoucherRedeemApi(APIView):
+    """Spend a compensation voucher on one of your published notes: exactly once."""
+
+    @extend_schema(request=VoucherRedeemSerializer, responses={201: BoostSerializer})
+    def post(self, request: Request, voucher_id: str) -> Response:
+        serializer = VoucherRedeemSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        boost = services.voucher_redeem(
+            voucher_id=voucher_id, note_id=serializer.validated_data["note"], acting_user=request.user
+        )
+        return Response(BoostSerializer(boost).data, status=status.HTTP_201_CREATED)

@@ -8,6 +8,7 @@ class NotesConfig(AppConfig):
 
     def ready(self) -> None:
         from appeals import effects
+        from notes import checks  # noqa: F401 - registers the traffic settings check
         from notes.services.effects import account_decision_effects, note_decision_effects
 
         # Notes show the effects of decisions about notes (labels, removal, reach) and, through

@@ -57,6 +57,15 @@ class NoteQuerySet(models.QuerySet["Note"]):
         return self.filter(Q(reach_reduced=False) | Q(reach_reduced_until__lte=now))
 
 
+class Traffic(models.TextChoices):
+    """The badge a creator sees per note: what its distribution is doing now."""
+
+    NORMAL = "normal", _("Normal")
+    BONUS = "bonus", _("Bonus")
+    REDUCED = "reduced", _("Reduced")
+    BOOSTED = "boosted", _("Boosted")
+
+
 class Note(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -90,6 +99,17 @@ class Note(models.Model):
     reach_reduced_until = models.DateTimeField(
         _("reach reduced until"), null=True, blank=True, editable=False
     )
+    # Distribution, derived by notes.services.distribution.note_distribution_sync from the factors
+    # below (DistributionFactor rows), in the transaction of whatever changed them; never by hand.
+    weight = models.FloatField(_("distribution weight"), default=1.0, editable=False)
+    # The ranking key (notes.ranking): log2(weight) + published time / half-life. Ordering by it is
+    # ordering by weight × 2^(−age / half-life) at any moment, so it is stored once, not per request.
+    rank_score = models.FloatField(_("ranking score"), default=0.0, editable=False)
+    traffic = models.CharField(
+        _("traffic"), max_length=10, choices=Traffic.choices, default=Traffic.NORMAL, editable=False
+    )
+    # When the earliest timed factor ends: the traffic task rebuilds the weight then.
+    weight_until = models.DateTimeField(_("weight holds until"), null=True, blank=True, editable=False)
 
     objects = NoteQuerySet.as_manager()
 
@@ -101,6 +121,16 @@ class Note(models.Model):
             models.Index(fields=["state", "-published_at", "-id"], name="notes_feed_idx"),
             # The creator dashboard: one author's notes, newest change first.
             models.Index(fields=["author", "-updated_at"], name="notes_dashboard_idx"),
+            # The ranked home feed (notes.selectors.note_feed, ranked): keyset pages on
+            # (rank_score, id) over published notes, read in index order without sorting.
+            models.Index(
+                fields=["-rank_score", "-id"], condition=Q(state="published"), name="notes_rank_idx"
+            ),
+            # The traffic task (notes.services.distribution.distribution_refresh_due): notes whose
+            # timed factor has ended.
+            models.Index(
+                fields=["weight_until"], condition=Q(weight_until__isnull=False), name="notes_weight_due_idx"
+            ),
         ]
         constraints = [
             # A published note always has a publication time; the feed orders by it.
@@ -165,6 +195,9 @@ class NoteImage(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
+    # Perceptual hash (imagehash.phash, 64 bits as 16 hex digits) of the display image, for the
+    # quality bonus's originality check; "" until computed.
+    phash = models.CharField(_("perceptual hash"), max_length=16, blank=True, editable=False)
     display = models.ImageField(_("display image"), upload_to=_derivative_path, max_length=200)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=_derivative_path, max_length=200)
     alt_text = models.CharField(_("description"), max_length=ALT_TEXT_MAX, blank=True)
@@ -382,3 +415,203 @@ class ProvenanceSignal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}@{self.location}"
+
+
+class Featuring(models.Model):
+    """Staff feature a note as encouraged AI creation; the quality bonus becomes the featured bonus."""
+
+    note = models.ForeignKey(
+        Note, on_delete=models.CASCADE, related_name="featurings", verbose_name=_("note")
+    )
+    reason = models.TextField(_("why it is featured"), max_length=1000)
+    featured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("featured by")
+    )
+    featured_at = models.DateTimeField(_("featured at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+
+    class Meta:
+        ordering = ["-featured_at", "-id"]
+        verbose_name = _("featuring")
+        verbose_name_plural = _("featurings")
+        permissions = [("feature_note", _("Can feature notes"))]
+        constraints = [
+            # A note is featured at most once at a time.
+            models.UniqueConstraint(
+                fields=["note"], condition=Q(ended_at__isnull=True), name="notes_featuring_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.note_id} @ {self.featured_at:%Y-%m-%d}"
+
+
+class Boost(models.Model):
+    """A compensation voucher redeemed on a note: its impressions are delivered through reserved
+    feed slots until delivered or ended."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Delivering")
+        DELIVERED = "delivered", _("Delivered")
+        ENDED = "ended", _("Ended before delivery")
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    voucher = models.OneToOneField(
+        "appeals.CompensationVoucher",
+        on_delete=models.PROTECT,
+        related_name="boost",
+        verbose_name=_("voucher"),
+    )
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="boosts", verbose_name=_("note"))
+    target = models.PositiveIntegerField(_("impressions to deliver"))
+    delivered = models.PositiveIntegerField(_("impressions delivered"), default=0)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    ends_at = models.DateTimeField(_("delivery ends"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("boost")
+        verbose_name_plural = _("boosts")
+        constraints = [
+            models.CheckConstraint(condition=Q(target__gt=0), name="notes_boost_positive"),
+            # One boost runs per note at a time: a second voucher waits for another note.
+            models.UniqueConstraint(
+                fields=["note"], condition=Q(state="active"), name="notes_boost_one_active_per_note"
+            ),
+        ]
+        indexes = [
+            # Reserved feed slots (notes.traffic.boosts_for_slots): the active boosts, least delivered first.
+            models.Index(fields=["state", "started_at"], name="notes_boost_active_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.note_id}: {self.delivered}/{self.target}"
+
+    @property
+    def progress(self) -> int:
+        """Delivered share in whole percent, 0..100."""
+        return min(100, self.delivered * 100 // self.target) if self.target else 100
+
+
+class DistributionFactor(models.Model):
+    """One factor of a note's distribution weight, with its reason (derived, never edited)."""
+
+    class Name(models.TextChoices):
+        QUALITY_BONUS = "quality_bonus", _("Quality bonus")
+        UNDECLARED_AI = "undeclared_ai", _("Undeclared AI")
+        REDUCED = "reduced_distribution", _("Reduced distribution")
+        ACCOUNT_LIMIT = "account_limit", _("Account measure")
+
+    class Reason(models.TextChoices):
+        ELIGIBLE = "eligible", _("Declared AI work that is original and substantive: quality bonus.")
+        FEATURED = "featured", _("Featured by Sunlight as encouraged AI creation.")
+        NOT_DECLARED = "not_declared", _("No AI use declared: the bonus rewards declared AI work.")
+        NOT_SUBSTANTIVE = (
+            "not_substantive",
+            _("Too little to go on yet: a few sentences about the work, or several images, earn the bonus."),
+        )
+        NEAR_DUPLICATE = "near_duplicate", _("Too close to a note another creator published earlier.")
+        DECISION_IN_FORCE = "decision_in_force", _("A decision about this note is in force.")
+        BONUS_WITHDRAWN = "bonus_withdrawn", _("The bonus was withdrawn by a decision.")
+        ACCOUNT_STANDING = "account_standing", _("A measure against the account is in force.")
+        UNDECLARED_AI = "undeclared_ai", _("Sunlight labelled AI content the declaration did not cover.")
+        REDUCED = "reduced", _("A decision reduces this note's distribution.")
+        ACCOUNT_LIMIT = "account_limit", _("A measure against the account limits its reach.")
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="factors")
+    name = models.CharField(_("factor"), max_length=24, choices=Name.choices)
+    value = models.FloatField(_("multiplier"))
+    reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices)
+    # Facts behind the reason that readers of the traffic page see (e.g. the earlier note).
+    details = models.JSONField(default=dict, blank=True)
+    decision = models.ForeignKey(
+        "appeals.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    featuring = models.ForeignKey(
+        Featuring, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    until = models.DateTimeField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["note_id", "id"]
+        verbose_name = _("distribution factor")
+        verbose_name_plural = _("distribution factors")
+        constraints = [
+            models.UniqueConstraint(fields=["note", "name"], name="notes_factor_one_per_name"),
+            models.CheckConstraint(condition=Q(value__gt=0), name="notes_factor_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.note_id}: {self.name} ×{self.value:g}"
+
+
+class NoteFingerprint(models.Model):
+    """What the originality check compares: a MinHash of the note's text (datasketch) and the
+    perceptual hashes of its images, with the LSH keys that find candidates by index."""
+
+    note = models.OneToOneField(Note, on_delete=models.CASCADE, related_name="fingerprint")
+    # SHA-256 of the normalised text and the image hashes the fingerprint was built from.
+    source = models.CharField(max_length=64)
+    minhash = models.BinaryField(blank=True)
+
+    class Meta:
+        verbose_name = _("note fingerprint")
+        verbose_name_plural = _("note fingerprints")
+
+    def __str__(self) -> str:
+        return str(self.note_id)
+
+
+class SimilarityKey(models.Model):
+    """One LSH key of a note: a band of its text MinHash, or a 16-bit chunk of an image hash."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="similarity_keys")
+    key = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("similarity key")
+        verbose_name_plural = _("similarity keys")
+        constraints = [models.UniqueConstraint(fields=["note", "key"], name="notes_simkey_unique")]
+        indexes = [
+            # Candidates for the originality check (notes.similarity.near_duplicate_of): notes sharing a key.
+            models.Index(fields=["key"], name="notes_simkey_key_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.note_id}:{self.key}"
+
+
+class ImpressionDay(models.Model):
+    """Impressions of a note on one day, split by where they came from (flushed from the counters)."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="impression_days")
+    day = models.DateField(_("day"))
+    organic = models.PositiveIntegerField(_("organic"), default=0)
+    bonus = models.PositiveIntegerField(_("from the bonus"), default=0)
+    boost = models.PositiveIntegerField(_("from a boost"), default=0)
+
+    class Meta:
+        ordering = ["note_id", "day"]
+        verbose_name = _("daily impressions")
+        verbose_name_plural = _("daily impressions")
+        constraints = [
+            # One row per note and day; the flush adds to it (notes.impressions.impressions_flush).
+            models.UniqueConstraint(fields=["note", "day"], name="notes_impressions_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.note_id} {self.day}: {self.organic}+{self.bonus}+{self.boost}"
+
+    @property
+    def total(self) -> int:
+        return self.organic + self.bonus + self.boost

@@ -1,12 +1,31 @@
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
+from appeals.models import Appeal
+from core.pagination import FEED_PAGE_SIZE
 from notes.evidence_text import describe
-from notes.models import Degree, ImageScan, Label, Note, NoteImage, ProvenanceSignal, Topic
+from notes.models import (
+    Boost,
+    Degree,
+    DistributionFactor,
+    ImageScan,
+    ImpressionDay,
+    Label,
+    Note,
+    NoteImage,
+    ProvenanceSignal,
+    Topic,
+    Traffic,
+)
 
 
 def _with_card_data(notes: QuerySet[Note]) -> QuerySet[Note]:
@@ -18,6 +37,10 @@ def _with_card_data(notes: QuerySet[Note]) -> QuerySet[Note]:
     )
 
 
+def _published_readable() -> QuerySet[Note]:
+    return Note.objects.filter(state=Note.State.PUBLISHED).not_withheld()
+
+
 def note_public() -> QuerySet[Note]:
     """Published notes no removal decision withholds: what readers may open."""
     return _with_card_data(Note.objects.filter(state=Note.State.PUBLISHED).not_withheld()).order_by(
@@ -25,10 +48,101 @@ def note_public() -> QuerySet[Note]:
     )
 
 
-def note_feed() -> QuerySet[Note]:
-    """The home feed recommends only notes whose reach no decision reduces; they stay reachable
-    by their URL and on topic pages."""
-    return note_public().full_reach()
+RANKED = "ranked"
+LATEST = "latest"
+FEED_ORDERS = (RANKED, LATEST)
+# Each order is a keyset over an index (Note.Meta.indexes): the cursor is the last card's key.
+_ORDER_FIELDS = {RANKED: ("-rank_score", "-id"), LATEST: ("-published_at", "-id")}
+
+
+def note_feed(order: str = RANKED) -> QuerySet[Note]:
+    """The public feed: published notes a decision does not withhold, ranked (notes.ranking: weight ×
+    freshness) or latest first. A note with reduced reach ranks lower but stays in it and on its URL."""
+    return note_public().order_by(*_ORDER_FIELDS[order])
+
+
+@dataclass
+class FeedPage:
+    """One page of a feed: the cards in order, where each came from, and the next page's cursor."""
+
+    notes: list[Note]
+    sources: dict[int, str] = field(default_factory=dict)
+    next_cursor: str | None = None
+    order: str = RANKED
+
+    @property
+    def boosted(self) -> set[int]:
+        return {pk for pk, source in self.sources.items() if source == "boost"}
+
+
+def _cursor_of(note: Note, order: str) -> str:
+    key = repr(note.rank_score) if order == RANKED else note.published_at.isoformat()
+    return f"{key}~{note.pk}"
+
+
+def _after(notes: QuerySet[Note], order: str, cursor: str) -> QuerySet[Note]:
+    """Notes after ``cursor`` in ``order``; a cursor that is not ours raises ValueError."""
+    key, _sep, pk = cursor.partition("~")
+    if not pk.isascii() or not pk.isdigit() or len(pk) > 19:
+        raise ValueError(cursor)
+    if order == RANKED:
+        value = float(key)
+        if not math.isfinite(value):
+            raise ValueError(cursor)
+        return notes.filter(rank_score__lte=value).exclude(rank_score=value, pk__gte=int(pk))
+    moment = datetime.fromisoformat(key)
+    if moment.tzinfo is None:
+        raise ValueError(cursor)
+    return notes.filter(published_at__lte=moment).exclude(published_at=moment, pk__gte=int(pk))
+
+
+def feed_page(
+    *,
+    order: str = RANKED,
+    cursor: str | None = None,
+    topic: Topic | None = None,
+    size: int = FEED_PAGE_SIZE,
+    boost_slots: list[int] | None = None,
+    now: datetime | None = None,
+) -> FeedPage:
+    """A page of the home or a topic feed by keyset (never an OFFSET, never a sort of the table).
+
+    ``boost_slots`` are the 0-based positions reserved for notes boosted by a compensation voucher
+    (the home feed's ranked order): the least-delivered active boosts fill them. A fixed number of
+    queries whatever the page: boosts, the page's keys, then the cards (notes and three prefetches).
+    """
+    now = now or timezone.now()
+    if order not in _ORDER_FIELDS:
+        raise ValueError(order)
+    keys = _published_readable().order_by(*_ORDER_FIELDS[order])
+    if topic is not None:
+        keys = keys.filter(topics=topic)
+    boosted: list[int] = []
+    if boost_slots and order == RANKED:
+        boosted = list(
+            Boost.objects.filter(state=Boost.State.ACTIVE, ends_at__gt=now, note__state=Note.State.PUBLISHED)
+            .filter(Q(note__withheld=False) | Q(note__withheld_until__lte=now))
+            .order_by(F("delivered") * 1.0 / F("target"), "started_at", "pk")
+            .values_list("note_id", flat=True)[: len(boost_slots)]
+        )
+        keys = keys.exclude(pk__in=boosted)
+    if cursor:
+        keys = _after(keys, order, cursor)
+    rows = list(keys.values_list("pk", "rank_score", "published_at", "traffic")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    cards = {n.pk: n for n in _with_card_data(Note.objects.filter(pk__in=[r[0] for r in rows] + boosted))}
+    notes = [cards[r[0]] for r in rows if r[0] in cards]
+    sources = {n.pk: ("bonus" if n.traffic == Traffic.BONUS else "organic") for n in notes}
+    for position, pk in sorted(zip(sorted(boost_slots or [])[: len(boosted)], boosted, strict=False)):
+        if pk in cards:
+            notes.insert(min(position, len(notes)), cards[pk])
+            sources[pk] = "boost"
+    next_cursor = None
+    if more and rows:
+        last = Note(pk=rows[-1][0], rank_score=rows[-1][1], published_at=rows[-1][2])
+        next_cursor = _cursor_of(last, order)
+    return FeedPage(notes=notes, sources=sources, next_cursor=next_cursor, order=order)
 
 
 def note_list_for_author(*, user: User) -> QuerySet[Note]:
@@ -86,7 +200,7 @@ def note_get_for_viewer(*, note_id: object, viewer: User | None = None) -> Note:
 
 
 def note_feed_for_topic(*, topic: Topic) -> QuerySet[Note]:
-    return note_public().filter(topics=topic)
+    return note_feed().filter(topics=topic)
 
 
 def topic_get(*, slug: str) -> Topic:
@@ -140,3 +254,66 @@ def note_evidence(*, note: Note) -> list[dict]:
             }
         )
     return found
+
+
+TRAFFIC_DAYS = 30
+
+
+def boost_slot_notes(
+    *, exclude: set[int] | frozenset[int] = frozenset(), count: int, now: datetime | None = None
+) -> list[Note]:
+    """The notes of the least-delivered active boosts, for ``count`` reserved slots (the API feed)."""
+    now = now or timezone.now()
+    if count <= 0:
+        return []
+    ids = list(
+        Boost.objects.filter(state=Boost.State.ACTIVE, ends_at__gt=now, note__state=Note.State.PUBLISHED)
+        .filter(Q(note__withheld=False) | Q(note__withheld_until__lte=now))
+        .exclude(note_id__in=exclude)
+        .order_by(F("delivered") * 1.0 / F("target"), "started_at", "pk")
+        .values_list("note_id", flat=True)[:count]
+    )
+    cards = {n.pk: n for n in _with_card_data(Note.objects.filter(pk__in=ids))}
+    return [cards[pk] for pk in ids if pk in cards]
+
+
+def note_traffic(*, note: Note, days: int = TRAFFIC_DAYS, today: date | None = None) -> dict:
+    """What the creator's traffic page and API show: the weight, each factor with its reason and the
+    decision (and appeal) behind it, the boosts, and daily impressions for the last ``days`` days
+    (zeros included, oldest first)."""
+    today = today or timezone.localdate()
+    first = today - timedelta(days=days - 1)
+    rows = {row.day: row for row in ImpressionDay.objects.filter(note=note, day__gte=first, day__lte=today)}
+    series = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        row = rows.get(day)
+        series.append(
+            {
+                "day": day,
+                "organic": row.organic if row else 0,
+                "bonus": row.bonus if row else 0,
+                "boost": row.boost if row else 0,
+            }
+        )
+    factors = list(
+        DistributionFactor.objects.filter(note=note)
+        .select_related("decision", "featuring")
+        .prefetch_related(Prefetch("decision__appeals", queryset=Appeal.objects.order_by("-submitted_at")))
+        .order_by("id")
+    )
+    for factor in factors:
+        appeals = list(factor.decision.appeals.all()) if factor.decision is not None else []
+        factor.appeal = appeals[0] if appeals else None
+    totals = {key: sum(day[key] for day in series) for key in ("organic", "bonus", "boost")}
+    return {
+        "note": note,
+        "weight": note.weight,
+        "traffic": note.traffic,
+        "factors": factors,
+        "boosts": list(note.boosts.select_related("voucher").order_by("-started_at", "-id")),
+        "series": series,
+        "totals": totals,
+        "total": sum(totals.values()),
+        "labels": list(Label.objects.current().filter(note=note).order_by("tier", "id")),
+    }

@@ -21,3 +21,18 @@ def scan_image(image_id: int) -> str | None:
 def apply_provenance(note_id: int) -> int | None:
     decision = scanning.note_provenance_apply(note_id=note_id)
     return decision.pk if decision is not None else None
+
+
+@shared_task
+def traffic_tick() -> dict[str, int]:
+    """Every minute: impressions into daily rows (and boost deliveries), finished boosts stopped,
+    weights whose timed factor ended rebuilt."""
+    from django.db import transaction
+
+    from notes import impressions, services
+
+    flushed = impressions.impressions_flush()
+    finished = services.boosts_finish_due()
+    with transaction.atomic():
+        refreshed = services.distribution_refresh_due()
+    return {"impressions": flushed, "boosts_finished": finished, "weights_refreshed": refreshed}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,31 +12,49 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.errors import DomainError
 from core.forms import add_service_errors
-from core.pagination import FEED_PAGE_SIZE, LIST_PAGE_SIZE
+from core.pagination import LIST_PAGE_SIZE
 from core.ratelimit import throttled
 from notes import selectors, services
 from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, NoteForm
-from notes.models import MAX_IMAGES, ImageScan, Note
+from notes.impressions import impressions_record
+from notes.models import MAX_IMAGES, ImageScan, Note, Topic
+
+
+def _feed(request: HttpRequest, template: str, *, topic: Topic | None = None) -> HttpResponse:
+    """A feed page: ``?order=ranked|latest`` (the tabs) and ``?after=<cursor>`` (the next page)."""
+    order = request.GET.get("order") or selectors.RANKED
+    if order not in selectors.FEED_ORDERS:
+        return redirect(request.path)
+    try:
+        page = selectors.feed_page(
+            order=order,
+            cursor=request.GET.get("after"),
+            topic=topic,
+            boost_slots=settings.SUNLIGHT_TRAFFIC["BOOST_SLOTS"] if topic is None else None,
+        )
+    except ValueError:
+        # A cursor we did not write (edited by hand, or from an old link): start from the top.
+        messages.info(request, _("That page link is not valid any more; here is the start of the feed."))
+        return redirect(f"{request.path}?order={order}")
+    impressions_record(request, [(note, page.sources[note.pk]) for note in page.notes])
+    return render(request, template, {"page": page, "topic": topic, "order": order})
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.note_feed(), FEED_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notes/home.html", {"page": page})
+    return _feed(request, "notes/home.html")
 
 
 @require_safe
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = selectors.topic_get(slug=slug)
-    page = Paginator(selectors.note_feed_for_topic(topic=topic), FEED_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "notes/topic.html", {"topic": topic, "page": page})
+    return _feed(request, "notes/topic.html", topic=selectors.topic_get(slug=slug))
 
 
 @require_safe
 def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
     note = selectors.note_get_for_viewer(note_id=note_id, viewer=request.user)
+    if note.state == Note.State.PUBLISHED and not note.withheld_now():
+        impressions_record(request, [(note, "organic")])
     # Evidence the creator's own declaration covers: no decision, but readers see what the files say.
     covered = [item for item in selectors.note_evidence(note=note) if item["covered"]]
     return render(request, "notes/note_detail.html", {"note": note, "covered_evidence": covered})

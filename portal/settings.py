@@ -45,6 +45,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from exc
+
+
 def env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
@@ -300,6 +310,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Work promised by committed transactions that the broker did not take (it was down).
     "resend-outbox": {"task": "core.tasks.resend_outbox", "schedule": timedelta(minutes=1)},
+    # Impressions into daily rows, boosts delivered or ended, timed traffic factors rebuilt.
+    "traffic-tick": {"task": "notes.tasks.traffic_tick", "schedule": timedelta(minutes=1)},
     # Timed decisions end on schedule (readers already honour ends_at before this runs).
     "expire-decisions": {
         "task": "appeals.tasks.expire_decisions",
@@ -401,6 +413,32 @@ SUNLIGHT_VOUCHER_IMPRESSIONS_PER_DAY = env_int("SUNLIGHT_VOUCHER_IMPRESSIONS_PER
 SUNLIGHT_VOUCHER_MAX_IMPRESSIONS = env_int("SUNLIGHT_VOUCHER_MAX_IMPRESSIONS", 20000)
 SUNLIGHT_VOUCHER_VALID_DAYS = env_int("SUNLIGHT_VOUCHER_VALID_DAYS", 90)
 # Where decisions apply, as ISO 3166-1 alpha-2 codes; "*" is everywhere the service is offered.
+# Traffic (notes.services.distribution; README "Traffic"). Weight = base × quality bonus × undeclared-AI
+# reduction × reduced-distribution factor × account-measure limit; `manage.py check` refuses absurd values.
+SUNLIGHT_TRAFFIC = {
+    # Multipliers above 1 reward, below 1 reduce.
+    "QUALITY_BONUS": env_float("SUNLIGHT_TRAFFIC_QUALITY_BONUS", 1.5),
+    "FEATURED_BONUS": env_float("SUNLIGHT_TRAFFIC_FEATURED_BONUS", 2.0),
+    "UNDECLARED_FACTOR": env_float("SUNLIGHT_TRAFFIC_UNDECLARED_FACTOR", 0.5),
+    # How long a platform label for undeclared AI keeps reducing reach (at most while it is in force).
+    "UNDECLARED_DAYS": env_int("SUNLIGHT_TRAFFIC_UNDECLARED_DAYS", 30),
+    "REDUCED_FACTOR": env_float("SUNLIGHT_TRAFFIC_REDUCED_FACTOR", 0.2),
+    "ACCOUNT_LIMIT_FACTOR": env_float("SUNLIGHT_TRAFFIC_ACCOUNT_LIMIT_FACTOR", 0.3),
+    # Freshness: a note's score halves every HALF_LIFE_HOURS at equal weight.
+    "HALF_LIFE_HOURS": env_float("SUNLIGHT_TRAFFIC_HALF_LIFE_HOURS", 24.0),
+    # Substantive: at least this much text about the work, or at least this many images.
+    "MIN_BODY_CHARS": env_int("SUNLIGHT_TRAFFIC_MIN_BODY_CHARS", 30),
+    "MIN_IMAGES": env_int("SUNLIGHT_TRAFFIC_MIN_IMAGES", 3),
+    # Original: text Jaccard similarity (MinHash estimate) and image hash distance that count as a copy.
+    "TEXT_SIMILARITY": env_float("SUNLIGHT_TRAFFIC_TEXT_SIMILARITY", 0.7),
+    "IMAGE_DISTANCE": env_int("SUNLIGHT_TRAFFIC_IMAGE_DISTANCE", 3),
+    # Voucher boosts: how long delivery may take, and the feed positions (0-based) reserved per page.
+    "BOOST_DAYS": env_int("SUNLIGHT_TRAFFIC_BOOST_DAYS", 14),
+    "BOOST_SLOTS": [int(x) if x.isdigit() else x for x in env_list("SUNLIGHT_TRAFFIC_BOOST_SLOTS")]
+    or [0, 12],
+}
+SUNLIGHT_IMPRESSIONS_REDIS_URL = os.environ.get("SUNLIGHT_IMPRESSIONS_REDIS_URL", REDIS_CACHE_URL)
+
 SUNLIGHT_TERRITORIAL_SCOPE = env_list("SUNLIGHT_TERRITORIAL_SCOPE") or ["*"]
 # Further redress after an upheld appeal (DSA Art. 21): shown to the creator. Empty: the built-in text.
 SUNLIGHT_REDRESS_TEXT = os.environ.get("SUNLIGHT_REDRESS_TEXT", "")

@@ -6,6 +6,7 @@ views, API views, admin actions and tasks all call these functions.
 
 from notes.services.decisions import STAFF_NOTE_KINDS, note_decide
 from notes.services.declarations import DeclarationInput, note_declare
+from notes.services.distribution import distribution_refresh_due, note_distribution_sync
 from notes.services.effects import account_decision_effects, note_decision_effects, note_effects_sync
 from notes.services.images import (
     note_image_add,
@@ -14,11 +15,18 @@ from notes.services.images import (
     note_image_remove,
 )
 from notes.services.notes import note_create, note_delete, note_publish, note_update
+from notes.services.traffic import boosts_finish_due, note_feature, note_unfeature, voucher_redeem
 
 __all__ = [
     "STAFF_NOTE_KINDS",
     "DeclarationInput",
     "account_decision_effects",
+    "boosts_finish_due",
+    "distribution_refresh_due",
+    "note_distribution_sync",
+    "note_feature",
+    "note_unfeature",
+    "voucher_redeem",
     "note_create",
     "note_decide",
     "note_decision_effects",

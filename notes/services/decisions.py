@@ -18,6 +18,7 @@ STAFF_NOTE_KINDS = (
     Decision.Kind.LABEL_SUSPECTED,
     Decision.Kind.REDUCED_DISTRIBUTION,
     Decision.Kind.REMOVAL,
+    Decision.Kind.BONUS_WITHDRAWN,
 )
 
 

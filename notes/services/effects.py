@@ -1,9 +1,10 @@
 """The effects notes show, rebuilt from their sources: the declaration and the decisions in force.
 
 ``note_effects_sync`` is the one writer of ``Label`` rows and of a note's derived ``withheld`` and
-``reach_reduced`` fields. ``appeals.effects.decision_changed`` calls the handlers below (registered
-in ``NotesConfig.ready``) in the transaction of every decision change; the declaration and publish
-services call it directly when the creator's own answer changes.
+``reach_reduced`` fields; it then has ``notes.services.distribution`` rebuild the weight.
+``appeals.effects.decision_changed`` calls the handlers below (registered in ``NotesConfig.ready``)
+in the transaction of every decision change; the declaration and publish services call it directly
+when the creator's own answer changes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from appeals.models import Decision
 from notes import labels
 from notes.models import Declaration, Label, Note
+from notes.services.distribution import note_distribution_sync
 
 
 def note_effects_sync(*, note: Note) -> None:
@@ -34,6 +36,7 @@ def note_effects_sync(*, note: Note) -> None:
         Note.objects.filter(pk=note.pk).update(**changed)
         for name, value in changed.items():
             setattr(note, name, value)
+    note_distribution_sync(note=note)
 
 
 def _platform_labels_sync(note: Note, decisions: list[Decision]) -> None:

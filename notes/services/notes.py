@@ -17,6 +17,7 @@ from core.tasks import enqueue_on_commit
 from notes.models import MAX_TOPICS, TOPIC_NAME_MAX, Declaration, Note, Topic
 from notes.rendering import render_markdown
 from notes.selectors import note_evidence
+from notes.services.distribution import note_distribution_sync
 from notes.services.effects import note_effects_sync
 
 
@@ -88,6 +89,8 @@ def note_update(
         note.save(update_fields=fields)
         if topics is not None:
             note.topics.set(_topics_from_names(topics))
+        if note.state == Note.State.PUBLISHED and (body is not None or title is not None):
+            note_distribution_sync(note=note)  # the originality check reads the text
     return note
 
 

@@ -206,10 +206,13 @@ def test_an_automated_decision_names_no_person(creator, staff):
 
 
 def test_removal_and_reduced_reach_follow_the_ledger(client, creator, staff):
+    make_published(creator, title="Older neighbour")
     note = make_published(creator, title="Forged travel diary")
+    home = client.get("/").content.decode()
+    assert home.index("Forged travel diary") < home.index("Older neighbour")  # newest first at equal weight
     reduce = _note_decision(note, kind=Decision.Kind.REDUCED_DISTRIBUTION)
     home = client.get("/").content.decode()
-    assert "Forged travel diary" not in home  # not recommended on the home feed …
+    assert home.index("Forged travel diary") > home.index("Older neighbour")  # ranked lower on the feed …
     assert client.get(f"/notes/{note.public_id}/").status_code == 200  # … still reachable by its URL
 
     removal = _note_decision(note, kind=Decision.Kind.REMOVAL)
@@ -223,7 +226,8 @@ def test_removal_and_reduced_reach_follow_the_ledger(client, creator, staff):
     services.decision_reverse(decision=removal, acting_user=staff, reason="Not forged after all.")
     services.decision_reverse(decision=reduce, acting_user=staff, reason="Not forged after all.")
     assert client.get(f"/notes/{note.public_id}/").status_code == 200
-    assert "Forged travel diary" in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert home.index("Forged travel diary") < home.index("Older neighbour")
 
 
 def test_notification_titles_are_stored_as_text_and_escaped_once_on_the_page(

@@ -1,0 +1,63 @@
+"""System checks: ``manage.py check`` (and every command) refuses traffic settings that make no sense."""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+from core.pagination import FEED_PAGE_SIZE
+
+# name → (lowest, highest, what it is); bounds are inclusive.
+_BOUNDS = {
+    "QUALITY_BONUS": (1.0, 10.0, "a multiplier from 1 (no bonus) to 10"),
+    "FEATURED_BONUS": (1.0, 10.0, "a multiplier from 1 (no bonus) to 10"),
+    "UNDECLARED_FACTOR": (0.001, 1.0, "a multiplier above 0 and at most 1"),
+    "REDUCED_FACTOR": (0.001, 1.0, "a multiplier above 0 and at most 1"),
+    "ACCOUNT_LIMIT_FACTOR": (0.001, 1.0, "a multiplier above 0 and at most 1"),
+    "HALF_LIFE_HOURS": (0.1, 8760.0, "hours, from 0.1 to a year"),
+    "UNDECLARED_DAYS": (1, 3650, "whole days, from 1 to 3650"),
+    "MIN_BODY_CHARS": (0, 20000, "characters, from 0 to 20000"),
+    "MIN_IMAGES": (1, 9, "images, from 1 to 9"),
+    "TEXT_SIMILARITY": (0.3, 1.0, "a similarity from 0.3 to 1"),
+    "IMAGE_DISTANCE": (0, 3, "bits, from 0 to 3 (the index finds every match up to 3)"),
+    "BOOST_DAYS": (1, 365, "whole days, from 1 to 365"),
+}
+
+
+@register()
+def traffic_settings_check(app_configs: object = None, **kwargs: object) -> list[Error]:
+    conf = getattr(settings, "SUNLIGHT_TRAFFIC", None)
+    if not isinstance(conf, dict):
+        return [Error("SUNLIGHT_TRAFFIC must be a dict of traffic factors.", id="notes.E001")]
+    errors = []
+    for name, (low, high, meaning) in _BOUNDS.items():
+        value = conf.get(name)
+        whole = isinstance(low, int)
+        valid = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        if valid and whole and not float(value).is_integer():
+            valid = False
+        if not valid or not low <= value <= high:
+            errors.append(
+                Error(
+                    f"SUNLIGHT_TRAFFIC[{name!r}] is {value!r}; it must be {meaning}.",
+                    hint=f"Set SUNLIGHT_TRAFFIC_{name} in the environment to a value in range.",
+                    id="notes.E002",
+                )
+            )
+    slots = conf.get("BOOST_SLOTS")
+    if (
+        not isinstance(slots, list)
+        or not all(isinstance(s, int) and 0 <= s < FEED_PAGE_SIZE for s in slots)
+        or len(set(slots)) != len(slots)
+    ):
+        errors.append(
+            Error(
+                f"SUNLIGHT_TRAFFIC['BOOST_SLOTS'] is {slots!r}; it must be distinct feed positions "
+                f"from 0 to {FEED_PAGE_SIZE - 1}.",
+                hint="Set SUNLIGHT_TRAFFIC_BOOST_SLOTS to comma-separated positions, e.g. 0,12.",
+                id="notes.E003",
+            )
+        )
+    return errors

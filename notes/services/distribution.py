@@ -1,0 +1,264 @@
+"""Distribution, derived like labels: the one writer of a note's weight, factors, rank and badge.
+
+``note_distribution_sync`` rebuilds everything from what it rests on — the declaration, the
+decisions in force about the note and its author, featuring, boosts, the originality check — in
+the caller's transaction. ``note_effects_sync`` calls it after every decision or declaration
+change; featuring, boosts and the traffic task call it too. Nobody writes ``Note.weight`` by hand.
+
+Weight = base (1) × quality bonus × undeclared-AI reduction × reduced-distribution factor ×
+account-measure limit; each factor that applies is a ``DistributionFactor`` row with its reason
+and, where a decision caused it, that decision. The quality-bonus row is kept even at ×1, with the
+reason the note did not earn it, so the creator can see why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+
+import imagehash
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from PIL import Image
+
+from appeals.models import Decision
+from notes import labels, ranking, similarity
+from notes.models import (
+    Boost,
+    Declaration,
+    Degree,
+    DistributionFactor,
+    Featuring,
+    Note,
+    NoteFingerprint,
+    NoteImage,
+    SimilarityKey,
+    Traffic,
+)
+
+logger = logging.getLogger(__name__)
+
+Factor = DistributionFactor.Name
+Reason = DistributionFactor.Reason
+
+_LABEL_KINDS = (Decision.Kind.LABEL_CONFIRMED, Decision.Kind.LABEL_SUSPECTED)
+
+
+def traffic_settings() -> dict:
+    return settings.SUNLIGHT_TRAFFIC
+
+
+def note_distribution_sync(*, note: Note, now: datetime | None = None) -> None:
+    """Rebuild the note's factors, weight, ranking score and traffic badge."""
+    now = now or timezone.now()
+    if note.state != Note.State.PUBLISHED:
+        DistributionFactor.objects.filter(note=note).delete()
+        _store(note, weight=1.0, rank=0.0, traffic=Traffic.NORMAL, until=None)
+        return
+    conf = traffic_settings()
+    decisions = labels.decisions_in_force_for(note, now=now)
+    account = list(
+        Decision.objects.in_force(now).filter(
+            subject_type=Decision.SubjectType.ACCOUNT, subject_owner_id=note.author_id
+        )
+    )
+    wanted: dict[str, dict] = {Factor.QUALITY_BONUS: _quality_bonus(note, decisions, account, conf)}
+    undeclared = [
+        d
+        for d in decisions
+        if d.kind in _LABEL_KINDS and d.created_at + timedelta(days=conf["UNDECLARED_DAYS"]) > now
+    ]
+    if undeclared:
+        decision = max(undeclared, key=lambda d: _ends(d, conf))
+        wanted[Factor.UNDECLARED_AI] = {
+            "value": conf["UNDECLARED_FACTOR"],
+            "reason": Reason.UNDECLARED_AI,
+            "decision": decision,
+            "until": _ends(decision, conf),
+        }
+    reduced = [d for d in decisions if d.kind == Decision.Kind.REDUCED_DISTRIBUTION]
+    if reduced:
+        decision = _most_lasting(reduced)
+        wanted[Factor.REDUCED] = {
+            "value": conf["REDUCED_FACTOR"],
+            "reason": Reason.REDUCED,
+            "decision": decision,
+            "until": decision.ends_at,
+        }
+    if account:
+        decision = _most_lasting(account)
+        wanted[Factor.ACCOUNT_LIMIT] = {
+            "value": conf["ACCOUNT_LIMIT_FACTOR"],
+            "reason": Reason.ACCOUNT_LIMIT,
+            "decision": decision,
+            "until": decision.ends_at,
+        }
+    _factors_store(note, wanted)
+    weight = 1.0
+    for factor in wanted.values():
+        weight *= factor["value"]
+    weight = max(weight, ranking.MIN_WEIGHT)
+    ends = [f["until"] for f in wanted.values() if f.get("until") is not None]
+    boosted = Boost.objects.filter(note=note, state=Boost.State.ACTIVE).exists()
+    if boosted:
+        traffic = Traffic.BOOSTED
+    elif weight < 1:
+        traffic = Traffic.REDUCED
+    elif weight > 1:
+        traffic = Traffic.BONUS
+    else:
+        traffic = Traffic.NORMAL
+    rank = ranking.rank_score(
+        weight=weight, published_at=note.published_at, half_life_hours=conf["HALF_LIFE_HOURS"]
+    )
+    _store(note, weight=weight, rank=rank, traffic=traffic, until=min(ends) if ends else None)
+
+
+def _ends(decision: Decision, conf: dict) -> datetime:
+    limit = decision.created_at + timedelta(days=conf["UNDECLARED_DAYS"])
+    return min(limit, decision.ends_at) if decision.ends_at else limit
+
+
+def _most_lasting(decisions: list[Decision]) -> Decision:
+    untimed = [d for d in decisions if d.ends_at is None]
+    if untimed:
+        return min(untimed, key=lambda d: (d.created_at, d.pk))
+    return max(decisions, key=lambda d: d.ends_at)
+
+
+def _store(note: Note, *, weight: float, rank: float, traffic: str, until: datetime | None) -> None:
+    changed = {"weight": weight, "rank_score": rank, "traffic": traffic, "weight_until": until}
+    if any(getattr(note, name) != value for name, value in changed.items()):
+        Note.objects.filter(pk=note.pk).update(**changed)
+        for name, value in changed.items():
+            setattr(note, name, value)
+
+
+def _factors_store(note: Note, wanted: dict[str, dict]) -> None:
+    DistributionFactor.objects.filter(note=note).exclude(name__in=list(wanted)).delete()
+    for name, factor in wanted.items():
+        DistributionFactor.objects.update_or_create(
+            note=note,
+            name=name,
+            defaults={
+                "value": factor["value"],
+                "reason": factor["reason"],
+                "details": factor.get("details", {}),
+                "decision": factor.get("decision"),
+                "featuring": factor.get("featuring"),
+                "until": factor.get("until"),
+            },
+        )
+
+
+def _quality_bonus(note: Note, decisions: list[Decision], account: list[Decision], conf: dict) -> dict:
+    """The quality-bonus factor: its value and the reason, also when the note does not earn it."""
+
+    def none(reason: str, **extra: object) -> dict:
+        return {"value": 1.0, "reason": reason, **extra}
+
+    declaration = Declaration.objects.filter(note=note).first()
+    if declaration is None or declaration.degree not in (Degree.ASSISTED, Degree.GENERATED):
+        return none(Reason.NOT_DECLARED)
+    withdrawn = [d for d in decisions if d.kind == Decision.Kind.BONUS_WITHDRAWN]
+    if withdrawn:
+        return none(Reason.BONUS_WITHDRAWN, decision=_most_lasting(withdrawn))
+    if decisions:
+        return none(Reason.DECISION_IN_FORCE, decision=_most_lasting(decisions))
+    if account:
+        return none(Reason.ACCOUNT_STANDING, decision=_most_lasting(account))
+    images = list(note.images.order_by("position", "id"))
+    if len(note.body.strip()) < conf["MIN_BODY_CHARS"] and len(images) < conf["MIN_IMAGES"]:
+        return none(
+            Reason.NOT_SUBSTANTIVE,
+            details={"min_body_chars": conf["MIN_BODY_CHARS"], "min_images": conf["MIN_IMAGES"]},
+        )
+    original = near_duplicate_of(note, images=images, conf=conf)
+    if original is not None:
+        return none(
+            Reason.NEAR_DUPLICATE,
+            details={"note": str(original.public_id), "title": original.title},
+        )
+    featuring = Featuring.objects.filter(note=note, ended_at__isnull=True).first()
+    if featuring is not None:
+        return {
+            "value": conf["FEATURED_BONUS"],
+            "reason": Reason.FEATURED,
+            "featuring": featuring,
+            "details": {"why": featuring.reason},
+        }
+    return {"value": conf["QUALITY_BONUS"], "reason": Reason.ELIGIBLE}
+
+
+# --- originality ---------------------------------------------------------------------------
+
+
+def image_phash(image: NoteImage) -> str:
+    """The display image's perceptual hash, computed once and stored."""
+    if not image.phash:
+        try:
+            with image.display.open("rb") as handle, Image.open(handle) as picture:
+                image.phash = str(imagehash.phash(picture))
+        except (OSError, ValueError):
+            logger.warning("no perceptual hash for image %s", image.pk, exc_info=True)
+            return ""
+        NoteImage.objects.filter(pk=image.pk).update(phash=image.phash)
+    return image.phash
+
+
+def fingerprint_sync(note: Note, *, images: list[NoteImage]) -> tuple[object, list[str]]:
+    """Store the note's MinHash and LSH keys when its text or images changed; return both."""
+    text = f"{note.title}\n{note.body}"
+    hashes = [h for h in (image_phash(image) for image in images) if h]
+    minhash = similarity.text_minhash(text)
+    source = hashlib.sha256((similarity.normalise(text) + "\0" + ",".join(hashes)).encode()).hexdigest()
+    stored = NoteFingerprint.objects.filter(note=note).first()
+    if stored is None or stored.source != source:
+        keys = set(similarity.text_keys(minhash)) if minhash is not None else set()
+        for phash in hashes:
+            keys.update(similarity.image_keys(phash))
+        NoteFingerprint.objects.update_or_create(
+            note=note,
+            defaults={
+                "source": source,
+                "minhash": similarity.minhash_bytes(minhash) if minhash is not None else b"",
+            },
+        )
+        SimilarityKey.objects.filter(note=note).delete()
+        SimilarityKey.objects.bulk_create([SimilarityKey(note=note, key=key) for key in sorted(keys)])
+    return minhash, hashes
+
+
+def near_duplicate_of(note: Note, *, images: list[NoteImage], conf: dict) -> Note | None:
+    """The earliest note of another creator, published before this one, that this note nearly copies."""
+    minhash, hashes = fingerprint_sync(note, images=images)
+    keys = SimilarityKey.objects.filter(note=note).values("key")
+    candidates = (
+        Note.objects.filter(state=Note.State.PUBLISHED, published_at__lt=note.published_at)
+        .exclude(author_id=note.author_id)
+        .filter(Q(pk__in=SimilarityKey.objects.filter(key__in=keys).values("note_id")))
+        .select_related("fingerprint")
+        .order_by("published_at", "pk")[:50]
+    )
+    for candidate in candidates:
+        fingerprint = getattr(candidate, "fingerprint", None)
+        if minhash is not None and fingerprint is not None and fingerprint.minhash:
+            other = similarity.minhash_from_bytes(fingerprint.minhash)
+            if similarity.text_similarity(minhash, other) >= conf["TEXT_SIMILARITY"]:
+                return candidate
+        theirs = [i.phash for i in candidate.images.all() if i.phash]
+        if any(similarity.image_distance(a, b) <= conf["IMAGE_DISTANCE"] for a in hashes for b in theirs):
+            return candidate
+    return None
+
+
+def distribution_refresh_due(*, now: datetime | None = None) -> int:
+    """Rebuild the notes whose timed factor has ended (the traffic task, every minute)."""
+    now = now or timezone.now()
+    count = 0
+    for note in Note.objects.select_for_update(skip_locked=True).filter(weight_until__lte=now)[:500]:
+        note_distribution_sync(note=note, now=now)
+        count += 1
+    return count
