@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -103,6 +103,15 @@ class EvidenceSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
 
+class VoucherDeliverySerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=[("active", "active"), ("delivered", "delivered"), ("ended", "ended")]
+    )
+    target = serializers.IntegerField()
+    delivered = serializers.IntegerField()
+    ends_at = serializers.DateTimeField()
+
+
 class VoucherSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     impressions = serializers.IntegerField()
@@ -115,6 +124,22 @@ class VoucherSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The appeal that overturned it; null when staff reversed it.",
     )
+    redeemed_on = serializers.UUIDField(allow_null=True, help_text="The note the voucher boosts.")
+    delivery = serializers.SerializerMethodField(
+        help_text="The boost a redeemed voucher pays for: state and impressions delivered so far."
+    )
+
+    @extend_schema_field(VoucherDeliverySerializer(allow_null=True))
+    def get_delivery(self, voucher: CompensationVoucher) -> dict | None:
+        boost = getattr(voucher, "boost", None) if voucher.redeemed_at else None
+        if boost is None:
+            return None
+        return {
+            "state": boost.state,
+            "target": boost.target,
+            "delivered": boost.delivered,
+            "ends_at": boost.ends_at,
+        }
 
 
 class AppealSerializer(serializers.Serializer):

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -49,7 +51,18 @@ def appeal_get_for_user(*, user: User, appeal_id: object) -> Appeal:
 
 
 def voucher_list_for_user(*, user: User) -> QuerySet[CompensationVoucher]:
-    return CompensationVoucher.objects.filter(owner=user).select_related("decision", "appeal")
+    # "boost" is the reverse side of notes.Boost.voucher (a redeemed voucher's delivery): named as a
+    # relation only, so the wallet shows delivery progress without appeals importing notes.
+    return CompensationVoucher.objects.filter(owner=user).select_related("decision", "appeal", "boost__note")
+
+
+def voucher_balance(*, user: User, now: datetime | None = None) -> int:
+    """Impressions the creator can still spend: vouchers neither redeemed nor expired."""
+    now = now or timezone.now()
+    total = CompensationVoucher.objects.filter(
+        owner=user, redeemed_at__isnull=True, expires_at__gt=now
+    ).aggregate(total=Sum("impressions"))["total"]
+    return total or 0
 
 
 def appeal_overdue_count() -> int:

@@ -126,5 +126,10 @@ def evidence_file(request: HttpRequest, appeal_id: str, evidence_id: int) -> Fil
 @require_safe
 def wallet(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "appeals/wallet.html", {"vouchers": selectors.voucher_list_for_user(user=request.user)}
+        request,
+        "appeals/wallet.html",
+        {
+            "vouchers": selectors.voucher_list_for_user(user=request.user),
+            "balance": selectors.voucher_balance(user=request.user),
+        },
     )

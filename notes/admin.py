@@ -18,8 +18,11 @@ from core.admin import ReadOnlyModelAdmin, service_form_view
 from notes import services
 from notes.forms import split_list
 from notes.models import (
+    Boost,
     Declaration,
     DeclarationChange,
+    DistributionFactor,
+    Featuring,
     ImageScan,
     Label,
     Note,
@@ -88,6 +91,42 @@ class LabelInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class DistributionFactorInline(ReadOnlyInline):
+    model = DistributionFactor
+    fields = ["name", "value", "reason", "decision", "featuring", "until", "details"]
+    readonly_fields = fields
+    verbose_name_plural = _("distribution factors (weight = product)")
+
+
+class FeaturingInline(ReadOnlyInline):
+    model = Featuring
+    fk_name = "note"
+    fields = ["reason", "featured_by", "featured_at", "ended_at", "ended_by"]
+    readonly_fields = fields
+
+
+class BoostInline(ReadOnlyInline):
+    model = Boost
+    fields = ["voucher", "state", "target", "delivered", "started_at", "ends_at", "finished_at"]
+    readonly_fields = fields
+
+
+class FeatureForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is featured (shown to the creator)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Encouraged AI creation: art and animation from the creator's own work, popular science, "
+            "visual ideas."
+        ),
+    )
+
+
+class UnfeatureForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Stop featuring this note"), required=True)
+
+
 class LabelTierFilter(admin.SimpleListFilter):
     title = _("label tier")
     parameter_name = "label"
@@ -112,9 +151,9 @@ class NoteDecisionForm(forms.Form):
         choices=[(k.value, k.label) for k in STAFF_NOTE_KINDS],
         widget=forms.RadioSelect,
         help_text=_(
-            "A label is shown on the note and in downloads; reduced distribution takes the note off the "
-            "home feed (it stays reachable by its link and on topic pages); removal hides it from everyone "
-            "but its author."
+            "A label is shown on the note and in downloads; reduced distribution lowers the note's weight "
+            "in the ranked feeds (it stays reachable by its link); withdrawing the quality bonus takes away "
+            "the extra reach for declared AI work; removal hides it from everyone but its author."
         ),
     )
     label_kind = forms.ChoiceField(
@@ -184,14 +223,16 @@ class NoteAdmin(ReadOnlyModelAdmin):
         "state",
         "declared_degree",
         "label_tiers",
+        "traffic",
+        "weight",
         "published_at",
-        "updated_at",
     ]
-    list_filter = ["state", LabelTierFilter, "declaration__degree"]
+    list_filter = ["state", "traffic", LabelTierFilter, "declaration__degree"]
     list_select_related = ["author", "declaration"]
     search_fields = ["title", "public_id", "author__email", "author__display_name"]
     readonly_fields = [
         "decide_link",
+        "feature_link",
         "public_id",
         "author",
         "state",
@@ -199,6 +240,10 @@ class NoteAdmin(ReadOnlyModelAdmin):
         "withheld_until",
         "reach_reduced",
         "reach_reduced_until",
+        "weight",
+        "traffic",
+        "rank_score",
+        "weight_until",
         "title",
         "body",
         "body_html",
@@ -207,7 +252,15 @@ class NoteAdmin(ReadOnlyModelAdmin):
         "updated_at",
         "published_at",
     ]
-    inlines = [DeclarationInline, DeclarationChangeInline, NoteImageInline, LabelInline]
+    inlines = [
+        DeclarationInline,
+        DeclarationChangeInline,
+        NoteImageInline,
+        LabelInline,
+        DistributionFactorInline,
+        FeaturingInline,
+        BoostInline,
+    ]
     date_hierarchy = "published_at"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Note]:
@@ -220,12 +273,32 @@ class NoteAdmin(ReadOnlyModelAdmin):
         url = reverse("admin:notes_note_decide", args=[note.pk])
         return format_html('<a class="button" href="{}">{}</a>', url, _("Make a decision about this note"))
 
+    @admin.display(description=_("featuring"))
+    def feature_link(self, note: Note) -> str:
+        if note.state != Note.State.PUBLISHED:
+            return "—"
+        if note.featurings.filter(ended_at__isnull=True).exists():
+            url = reverse("admin:notes_note_unfeature", args=[note.pk])
+            return format_html('<a class="button" href="{}">{}</a>', url, _("Stop featuring"))
+        url = reverse("admin:notes_note_feature", args=[note.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Feature this note"))
+
     def get_urls(self) -> list:
         return [
             path(
                 "<id:note_pk>/decide/",
                 self.admin_site.admin_view(self.decide_view),
                 name="notes_note_decide",
+            ),
+            path(
+                "<id:note_pk>/feature/",
+                self.admin_site.admin_view(self.feature_view),
+                name="notes_note_feature",
+            ),
+            path(
+                "<id:note_pk>/unfeature/",
+                self.admin_site.admin_view(self.unfeature_view),
+                name="notes_note_unfeature",
             ),
             *super().get_urls(),
         ]
@@ -274,6 +347,36 @@ class NoteAdmin(ReadOnlyModelAdmin):
             },
         )
 
+    def feature_view(self, request: HttpRequest, note_pk: int) -> HttpResponse:
+        note = get_object_or_404(Note.objects.select_related("author"), pk=note_pk)
+        return service_form_view(
+            self,
+            request,
+            permission="notes.feature_note",
+            form=FeatureForm(request.POST or None),
+            action=lambda data: services.note_feature(
+                note=note, acting_user=request.user, reason=data["reason"]
+            ),
+            success=_("The note is featured: it earns the featured bonus while it qualifies."),
+            done=lambda featuring: reverse("admin:notes_note_change", args=[note.pk]),
+            template="admin/notes/note/feature.html",
+            context={"note": note, "title": _("Feature this note"), "submit": _("Feature")},
+        )
+
+    def unfeature_view(self, request: HttpRequest, note_pk: int) -> HttpResponse:
+        note = get_object_or_404(Note.objects.select_related("author"), pk=note_pk)
+        return service_form_view(
+            self,
+            request,
+            permission="notes.feature_note",
+            form=UnfeatureForm(request.POST or None),
+            action=lambda data: services.note_unfeature(note=note, acting_user=request.user),
+            success=_("The note is no longer featured."),
+            done=lambda result: reverse("admin:notes_note_change", args=[note.pk]),
+            template="admin/notes/note/feature.html",
+            context={"note": note, "title": _("Stop featuring"), "submit": _("Stop featuring")},
+        )
+
     @admin.display(description=_("declaration"), ordering="declaration__degree")
     def declared_degree(self, note: Note) -> str:
         declaration = getattr(note, "declaration", None)
@@ -307,3 +410,35 @@ class ImageScanAdmin(ReadOnlyModelAdmin):
     list_filter = ["status", "tier"]
     list_select_related = ["image"]
     readonly_fields = ["image", "status", "tier", "kind", "sha256", "scanned_at", "error"]
+
+
+@admin.register(Featuring)
+class FeaturingAdmin(ReadOnlyModelAdmin):
+    """Who featured which note and why; featuring is done from the note's page."""
+
+    list_display = ["note", "featured_by", "featured_at", "ended_at"]
+    list_filter = ["ended_at"]
+    list_select_related = ["note", "featured_by"]
+    search_fields = ["note__title", "note__public_id", "reason"]
+    readonly_fields = ["note", "reason", "featured_by", "featured_at", "ended_at", "ended_by"]
+
+
+@admin.register(Boost)
+class BoostAdmin(ReadOnlyModelAdmin):
+    """Vouchers being delivered through reserved feed slots: written by redemption and the traffic task."""
+
+    list_display = ["note", "state", "delivered", "target", "started_at", "ends_at"]
+    list_filter = ["state"]
+    list_select_related = ["note"]
+    search_fields = ["note__title", "note__public_id", "public_id"]
+    readonly_fields = [
+        "public_id",
+        "voucher",
+        "note",
+        "state",
+        "target",
+        "delivered",
+        "started_at",
+        "ends_at",
+        "finished_at",
+    ]

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import io
 import math
+from datetime import timedelta
 
+from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.models import User
+from appeals.models import CompensationVoucher, Decision
+from appeals.services import Statement, decision_reverse
 from notes import services
-from notes.models import Note
+from notes.models import Boost, ImpressionDay, Note, Traffic
 
 DEMO_NOTES = [
     # (author index, title, body, topics, declaration degree, text degree, image degrees, tools, usage note)
@@ -60,7 +65,24 @@ DEMO_NOTES = [
     ),
     # Undeclared, but the file carries generator parameters: the platform labels it "suspected".
     (0, "Lighthouse at dusk", "Evening walk along the coast.", ["travel"], "none", "none", ["none"], [], ""),
+    # Mass-produced filler: staff reduce its distribution (demo_traffic_create).
+    (
+        1,
+        "10 facts about tea you won't believe",
+        "Tea is a drink. Tea is popular. Tea has leaves. Number seven will shock you.",
+        ["food"],
+        "generated",
+        "generated",
+        ["generated"],
+        ["ChatGPT"],
+        "",
+    ),
 ]
+
+# Days before seeding each demo note was published, so the traffic pages have a history.
+_PUBLISHED_DAYS_AGO = [26, 21, 17, 12, 8, 5]
+# How many readers a demo note had per day, before any bonus (a gentle curve after publishing).
+_DAILY_READERS = [40, 55, 35, 25, 30, 20]
 
 _GENERATED_TITLES = {"Lighthouse at dusk"}
 
@@ -145,5 +167,101 @@ def demo_notes_create(*, authors: list[User]) -> int:
             ),
         )
         services.note_publish(note=note, acting_user=author)
+        # Demo only: back-date publishing so the feed and the traffic pages show a history.
+        published = timezone.now() - timedelta(days=_PUBLISHED_DAYS_AGO[seed], hours=seed)
+        Note.objects.filter(pk=note.pk).update(
+            published_at=published, created_at=published, updated_at=published
+        )
+        note.refresh_from_db()
+        with transaction.atomic():
+            services.note_distribution_sync(note=note)
         created += 1
     return created
+
+
+def _statement(summary: str, facts: str, rule_code: str) -> Statement:
+    return Statement(summary=summary, facts=facts, rule_code=rule_code)
+
+
+def demo_traffic_create(*, authors: list[User], staff: User) -> None:
+    """Every traffic case for a newcomer (idempotent): a featured note with a bonus, one with reduced
+    reach, one boosted by a voucher from a reversed decision, and 30 days of impressions."""
+    mei, sam = authors
+    poster = Note.objects.get(author=mei, title="A poster for our book club")
+    if not poster.featurings.exists():
+        services.note_feature(
+            note=poster,
+            acting_user=staff,
+            reason="Hand-drawn layout with an AI-painted background, declared in full: the kind of AI "
+            "creation Sunlight wants more of.",
+        )
+    tea = Note.objects.get(author=sam, title="10 facts about tea you won't believe")
+    services.note_decide(
+        note=tea,
+        acting_user=staff,
+        kind=Decision.Kind.REDUCED_DISTRIBUTION,
+        statement=_statement(
+            "Distribution of this note is reduced for 30 days.",
+            "The note repeats one generated sentence pattern with a click-bait title and adds nothing of "
+            "its own.",
+            Decision.RuleCode.LOW_QUALITY_AI,
+        ),
+        ends_at=timezone.now() + timedelta(days=30),
+        dedupe_key="demo:tea-reduced",
+    )
+    fog = Note.objects.get(author=mei, title="Morning fog over West Lake")
+    label = services.note_decide(
+        note=fog,
+        acting_user=staff,
+        kind=Decision.Kind.LABEL_SUSPECTED,
+        statement=_statement(
+            "A “suspected AI” label was added to this note.",
+            "The soft gradients in the photos looked generated to a reviewer.",
+            Decision.RuleCode.AI_LABEL_MISSING,
+        ),
+        dedupe_key="demo:fog-suspected",
+    )
+    if label.state == Decision.State.IN_FORCE:
+        with transaction.atomic():
+            Decision.objects.filter(pk=label.pk).update(created_at=timezone.now() - timedelta(days=3))
+        label.refresh_from_db()
+        decision_reverse(
+            decision=label,
+            acting_user=staff,
+            reason="The creator's original camera files show a real photo: the label was wrong.",
+        )
+    voucher = CompensationVoucher.objects.filter(decision=label).first()
+    if voucher is not None and voucher.redeemed_at is None:
+        services.voucher_redeem(voucher_id=voucher.public_id, note_id=fog.public_id, acting_user=mei)
+    _demo_impressions([*authors])
+
+
+def _demo_impressions(authors: list[User]) -> None:
+    """Thirty days of daily impressions per demo note (sample history, written once), split by source
+    the way the traffic task would have counted them."""
+    today = timezone.localdate()
+    notes = list(Note.objects.filter(author__in=authors, state=Note.State.PUBLISHED).order_by("published_at"))
+    if ImpressionDay.objects.filter(note__in=notes).exists():
+        return
+    rows = []
+    for index, note in enumerate(notes):
+        start = timezone.localtime(note.published_at).date()
+        readers = _DAILY_READERS[index % len(_DAILY_READERS)]
+        boost = note.boosts.filter(state=Boost.State.ACTIVE).first()
+        delivered = 0
+        for offset in range(30):
+            day = today - timedelta(days=29 - offset)
+            if day < start:
+                continue
+            age = (day - start).days
+            base = max(3, int(readers * (0.6 + 0.4 * math.cos(age / 3.0)) * 0.93**age))
+            bonus = int(base * (note.weight - 1)) if note.traffic == Traffic.BONUS else 0
+            organic = max(1, int(base * note.weight)) if note.weight < 1 else base
+            boosted = 0
+            if boost is not None and day >= timezone.localtime(boost.started_at).date() - timedelta(days=1):
+                boosted = 30 + 7 * (offset % 4)
+                delivered += boosted
+            rows.append(ImpressionDay(note=note, day=day, organic=organic, bonus=bonus, boost=boosted))
+        if boost is not None and delivered:
+            Boost.objects.filter(pk=boost.pk).update(delivered=min(delivered, boost.target - 1))
+    ImpressionDay.objects.bulk_create(rows)

@@ -24,4 +24,7 @@ urlpatterns = [
     path("notes/<uuid:note_id>/declaration/", views.note_declaration, name="note-declaration"),
     path("notes/<uuid:note_id>/publish/", views.note_publish, name="note-publish"),
     path("notes/<uuid:note_id>/delete/", views.note_delete, name="note-delete"),
+    path("notes/<uuid:note_id>/traffic/", views.note_traffic, name="note-traffic"),
+    path("notes/<uuid:note_id>/traffic/chart.svg", views.note_traffic_chart, name="note-traffic-chart"),
+    path("wallet/<uuid:voucher_id>/redeem/", views.voucher_redeem, name="voucher-redeem"),
 ]

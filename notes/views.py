@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import uuid
+
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,9 +17,9 @@ from core.errors import DomainError
 from core.forms import add_service_errors
 from core.pagination import LIST_PAGE_SIZE
 from core.ratelimit import throttled
-from notes import selectors, services
+from notes import charts, selectors, services
 from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, NoteForm
-from notes.impressions import impressions_record
+from notes.impressions import impressions_flush, impressions_record
 from notes.models import MAX_IMAGES, ImageScan, Note, Topic
 
 
@@ -301,3 +304,58 @@ def note_delete(request: HttpRequest, note_id: str) -> HttpResponse:
     services.note_delete(note=note, acting_user=request.user)
     messages.success(request, _("The note was deleted."))
     return redirect("dashboard")
+
+
+# --- traffic -------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def note_traffic(request: HttpRequest, note_id: str) -> HttpResponse:
+    """The creator's traffic page for one note: weight, factors with reasons, daily impressions."""
+    note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    impressions_flush()  # the embedded default keeps pending counts in process: show them now
+    return render(request, "notes/traffic.html", selectors.note_traffic(note=note))
+
+
+@login_required
+@require_safe
+@csp_replace({"style-src": ["'unsafe-inline'"], "default-src": ["'none'"]})
+def note_traffic_chart(request: HttpRequest, note_id: str) -> HttpResponse:
+    """The 30-day impressions chart as an SVG image (pygal, no script): loaded by ``<img>``, so it
+    can run nothing; its inline style is allowed on this response only."""
+    note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    data = selectors.note_traffic(note=note)
+    svg = charts.impressions_chart(data["series"])
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def voucher_redeem(request: HttpRequest, voucher_id: str) -> HttpResponse:
+    """Spend a voucher from the wallet on one of the creator's published notes."""
+    note_id = request.POST.get("note", "")
+    try:
+        boost = services.voucher_redeem(
+            voucher_id=voucher_id, note_id=_uuid_or_none(note_id), acting_user=request.user
+        )
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The voucher is boosting “%(title)s”: %(n)s impressions through reserved feed slots.")
+            % {"title": boost.note.title, "n": f"{boost.target:,}"},
+        )
+    return redirect("appeals:wallet")
+
+
+def _uuid_or_none(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None

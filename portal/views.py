@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -25,7 +26,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 def guidelines(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/guidelines.html")
+    return render(request, "portal/guidelines.html", {"traffic": settings.SUNLIGHT_TRAFFIC})
 
 
 @require_safe

@@ -16,6 +16,17 @@ def _fresh_rate_limits():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_impressions(settings):
+    """Impression counters (in process, or in the test Redis that cache.clear() empties) start empty,
+    and the in-process store's once-a-minute flush never lands inside a test by chance."""
+    from notes import impressions
+
+    impressions._backend = None
+    yield
+    impressions._backend = None
+
+
 @pytest.fixture
 def creator(db):
     return UserFactory(email="creator@example.com", display_name="Casey Creator")

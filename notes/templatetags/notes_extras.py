@@ -15,3 +15,21 @@ def explain_label(label) -> list[str]:  # noqa: ANN001
 @register.simple_tag
 def describe_signal(signal, position: int) -> str:  # noqa: ANN001
     return describe(signal, position)
+
+
+@register.simple_tag(takes_context=True)
+def boostable_notes(context) -> list:  # noqa: ANN001
+    """The signed-in creator's published notes a voucher can boost (the wallet's redeem form)."""
+    from notes.models import Boost, Note
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        Note.objects.filter(author=user, state=Note.State.PUBLISHED)
+        .not_withheld()
+        .exclude(boosts__state=Boost.State.ACTIVE)
+        .order_by("-published_at", "-id")
+        .only("public_id", "title")[:200]
+    )

@@ -42,9 +42,12 @@ class Command(BaseCommand):
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
             users.append((user, is_staff))
-        from notes.demo import demo_notes_create
+        from notes.demo import demo_notes_create, demo_traffic_create
 
-        return demo_notes_create(authors=[user for user, is_staff in users if not is_staff])
+        creators = [user for user, is_staff in users if not is_staff]
+        created = demo_notes_create(authors=creators)
+        demo_traffic_create(authors=creators, staff=next(user for user, is_staff in users if is_staff))
+        return created
 
     def _report(self, created: int) -> None:
         self.stdout.write(self.style.SUCCESS(f"Demo data is loaded ({created} demo notes created now)."))
