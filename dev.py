@@ -4,6 +4,7 @@
     python3 dev.py serve      # install, migrate, load demo data, run on http://127.0.0.1:8000
     python3 dev.py test       # install and run the whole test suite (extra args go to pytest)
     python3 dev.py bench      # the provenance benchmark (our reader vs exiftool)
+    python3 dev.py bench feed # the feed benchmark at 10k and 1M notes (needs PostgreSQL and Redis)
     python3 dev.py lock       # re-pin requirements.lock from pyproject.toml
 
 The virtual environment lives in .venv and is (re)installed whenever requirements.lock changes.
@@ -67,7 +68,10 @@ def test(args: list[str]) -> None:
 
 def bench(args: list[str]) -> None:
     ensure_venv()
-    os.execv(str(PYTHON), [str(PYTHON), str(ROOT / "benchmarks" / "provenance" / "run.py"), *args])  # noqa: S606
+    name = "provenance"
+    if args and args[0] == "feed":
+        name, args = "feed", args[1:]
+    os.execv(str(PYTHON), [str(PYTHON), str(ROOT / "benchmarks" / name / "run.py"), *args])  # noqa: S606
 
 
 def lock(args: list[str]) -> None:

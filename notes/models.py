@@ -51,11 +51,6 @@ class NoteQuerySet(models.QuerySet["Note"]):
         now = now or timezone.now()
         return self.filter(Q(withheld=False) | Q(withheld_until__lte=now))
 
-    def full_reach(self, now: datetime | None = None) -> NoteQuerySet:
-        """Notes whose reach no decision reduces now (the home feed recommends only these)."""
-        now = now or timezone.now()
-        return self.filter(Q(reach_reduced=False) | Q(reach_reduced_until__lte=now))
-
 
 class Traffic(models.TextChoices):
     """The badge a creator sees per note: what its distribution is doing now."""

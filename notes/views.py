@@ -325,8 +325,11 @@ def note_traffic_chart(request: HttpRequest, note_id: str) -> HttpResponse:
     """The 30-day impressions chart as an SVG image (pygal, no script): loaded by ``<img>``, so it
     can run nothing; its inline style is allowed on this response only."""
     note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    size = request.GET.get("size", "wide")
+    if size not in charts.SIZES:
+        raise Http404
     data = selectors.note_traffic(note=note)
-    svg = charts.impressions_chart(data["series"])
+    svg = charts.impressions_chart(data["series"], size=size)
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["X-Content-Type-Options"] = "nosniff"
     return response

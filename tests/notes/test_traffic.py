@@ -508,6 +508,9 @@ def test_the_chart_is_an_svg_without_script(client, creator):
     body = response.content
     assert body.lstrip().startswith(b"<?xml") and b"<svg" in body and b"<script" not in body
     assert "default-src 'none'" in response["Content-Security-Policy"]
+    narrow = client.get(f"/notes/{note.public_id}/traffic/chart.svg?size=narrow")
+    assert narrow.status_code == 200 and b'viewBox="0 0 420 380"' in narrow.content
+    assert client.get(f"/notes/{note.public_id}/traffic/chart.svg?size=huge").status_code == 404
 
 
 def test_the_wallet_shows_balance_and_redeems(client, creator):

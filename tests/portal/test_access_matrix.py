@@ -237,6 +237,20 @@ class World:
         )
 
     @cached_property
+    def boost(self):
+        return note_services.voucher_redeem(
+            voucher_id=self.voucher.public_id, note_id=self.published.public_id, acting_user=self.a
+        )
+
+    @cached_property
+    def featuring(self):
+        return note_services.note_feature(
+            note=self.published,
+            acting_user=staff_with_permissions("feature_note"),
+            reason="Her own painting.",
+        )
+
+    @cached_property
     def scan(self):
         """An image with generator metadata, scanned: an ImageScan and its ProvenanceSignals."""
         note = note_services.note_create(author=self.a, title="Harbour sketch")
@@ -302,6 +316,19 @@ def appeal_url(name: str) -> Callable[[World], str]:
 
 def decision_url(name: str) -> Callable[[World], str]:
     return lambda w: reverse(name, args=[w.decision.public_id])
+
+
+def voucher_url(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[w.voucher.public_id])
+
+
+def voucher_unspent(w: World) -> bool:
+    w.voucher.refresh_from_db()
+    return w.voucher.redeemed_at is None
+
+
+def not_featured(w: World) -> bool:
+    return not w.published.featurings.exists()
 
 
 def fixed(path: str) -> Callable[[World], str]:
@@ -525,6 +552,32 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             (LOGIN, Go("/dashboard/", exact=True), 404, 404, 404, 404),
             perms=("delete_note",),
             intact=draft_unchanged,
+        ),
+    ),
+    "note-traffic": (
+        get(note_url("note-traffic", "published"), (LOGIN, 200, 404, 404, 404, 404), perms=("view_note",)),
+        get(
+            note_url("note-traffic", "deleted"),
+            (LOGIN, 404, 404, 404, 404, 404),
+            perms=("view_note",),
+            label="deleted",
+        ),
+    ),
+    "note-traffic-chart": (
+        get(
+            note_url("note-traffic-chart", "published"),
+            (LOGIN, 200, 404, 404, 404, 404),
+            perms=("view_note",),
+        ),
+    ),
+    "voucher-redeem": (
+        get(voucher_url("voucher-redeem"), (LOGIN, 405, 405, 405, 405, 405), label="not-allowed"),
+        post(
+            voucher_url("voucher-redeem"),
+            (LOGIN, Go("/appeals/wallet/", exact=True), 404, 404, 404, 404),
+            perms=("change_compensationvoucher",),
+            data=lambda w: {"note": str(w.published.public_id)},
+            intact=voucher_unspent,
         ),
     ),
     # accounts/urls.py
@@ -806,6 +859,24 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         ),
     ),
     "v1:feed": (api("GET", fixed("/api/v1/feed/"), (200, 200, 200, 200, 200, 200), hidden=hidden_notes),),
+    "v1:note-traffic": (
+        api(
+            "GET",
+            note_url("v1:note-traffic", "published"),
+            (401, 200, 404, 404, 404, 404),
+            perms=("view_note",),
+        ),
+    ),
+    "v1:voucher-redeem": (
+        api(
+            "POST",
+            voucher_url("v1:voucher-redeem"),
+            (401, 201, 404, 404, 404, 404),
+            perms=("change_compensationvoucher",),
+            data=lambda w: {"note": str(w.published.public_id)},
+            intact=voucher_unspent,
+        ),
+    ),
     # The public view of a note: drafts and withheld notes are not public, not even to their
     # author (who has v1:note-detail).
     "v1:feed-note": (
@@ -855,6 +926,27 @@ MATRIX.update(
                 perms=("decide",),
                 data=lambda w: {"kind": ""},
                 intact=lambda w: not Decision.objects.filter(subject_id=w.published.public_id).exists(),
+            ),
+        ),
+        "admin:notes_note_feature": (
+            get(
+                admin_pk("admin:notes_note_feature", "published"),
+                (*ADMIN_OUT, 403, 200),
+                perms=("feature_note",),
+            ),
+            post(
+                admin_pk("admin:notes_note_feature", "published"),
+                (*ADMIN_OUT, 403, 200),
+                perms=("feature_note",),
+                data=lambda w: {"reason": ""},
+                intact=not_featured,
+            ),
+        ),
+        "admin:notes_note_unfeature": (
+            get(
+                admin_pk("admin:notes_note_unfeature", "published"),
+                (*ADMIN_OUT, 403, 200),
+                perms=("feature_note",),
             ),
         ),
         "admin:appeals_decision_reverse": (
@@ -987,6 +1079,8 @@ ADMIN_MODELS = [
     AdminModel("notes", "topic", "topic", add=True, delete=True),
     AdminModel("notes", "provenancesignal", "signal", add=False, delete=False, change=False),
     AdminModel("notes", "imagescan", "scan", add=False, delete=False, change=False),
+    AdminModel("notes", "featuring", "featuring", add=False, delete=False, change=False),
+    AdminModel("notes", "boost", "boost", add=False, delete=False, change=False),
 ]
 
 

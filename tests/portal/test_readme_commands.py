@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOT_RUN = {
     "python3 dev.py test": "the command that runs this very test",
     "python3 dev.py bench": "a benchmark: benchmarks stay out of CI (it also installs exiftool)",
+    "python3 dev.py bench feed": "benchmarks stay out of CI (needs PostgreSQL and minutes of seeding)",
     ".venv/bin/python benchmarks/downloads/run.py": "a benchmark (about 1.8 GB of memory by design)",
     ".venv/bin/celery -A portal worker --loglevel=INFO": "long-running; integration tests start real workers",
     ".venv/bin/celery -A portal beat --loglevel=INFO": "long-running; its tasks are tested one by one",
