@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 from rest_framework.generics import ListAPIView
 
-from core.pagination import API_MAX_PAGE_SIZE, NewestFirstCursor, cursor
+from core.pagination import API_MAX_PAGE_SIZE, cursor
 
 
 class SelectorListApi(ListAPIView):
@@ -20,13 +20,11 @@ class SelectorListApi(ListAPIView):
 
     ordering: tuple[str, ...] = ("-created_at", "-id")
     max_page_size: int = API_MAX_PAGE_SIZE
-    # A subclass of NewestFirstCursor when the order depends on the request (e.g. the feed's ``ordering``).
-    cursor_base: type[NewestFirstCursor] = NewestFirstCursor
     selector: Callable[..., QuerySet]
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
-        cls.pagination_class = cursor(*cls.ordering, max_page_size=cls.max_page_size, base=cls.cursor_base)
+        cls.pagination_class = cursor(*cls.ordering, max_page_size=cls.max_page_size)
 
     def get_queryset(self) -> QuerySet:
         return type(self).selector(self.request)

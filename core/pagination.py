@@ -47,12 +47,10 @@ class NewestFirstCursor(CursorPagination):
         return parameters
 
 
-def cursor(
-    *ordering: str, max_page_size: int = API_MAX_PAGE_SIZE, base: type[NewestFirstCursor] = NewestFirstCursor
-) -> type[CursorPagination]:
+def cursor(*ordering: str, max_page_size: int = API_MAX_PAGE_SIZE) -> type[CursorPagination]:
     """A cursor pagination over ``ordering`` (which must end in a unique column)."""
     return type(
         "Cursor",
-        (base,),
+        (NewestFirstCursor,),
         {"ordering": ordering, "max_page_size": max_page_size},
     )

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -15,7 +19,7 @@ from rest_framework.views import APIView
 
 from core.apis import SelectorListApi
 from core.errors import DomainError, with_field_names
-from core.pagination import NewestFirstCursor
+from core.pagination import API_PAGE_SIZE
 from core.serializers import StrictCharField
 from notes import selectors, services
 from notes.evidence_text import describe, label_explanation, public_evidence
@@ -39,6 +43,7 @@ from notes.models import (
     ProvenanceSignal,
     Traffic,
 )
+from notes.tasks import traffic_tick_if_due
 
 
 class LabelSerializer(serializers.Serializer):
@@ -345,62 +350,89 @@ class NotePublishApi(APIView):
         return _own_note_response(request, note_id)
 
 
-class FeedCursor(NewestFirstCursor):
-    """The feed's pages in the order the client asks for: ``ordering=ranked`` (the default: weight ×
-    freshness, see README "Traffic") or ``ordering=latest`` (newest first)."""
-
-    _orders = {selectors.RANKED: ("-rank_score", "-id"), selectors.LATEST: ("-published_at", "-id")}
-
-    def get_ordering(self, request: Request, queryset: QuerySet, view: object) -> tuple[str, ...]:
-        order = request.query_params.get("ordering", selectors.RANKED)
-        if order not in self._orders:
-            raise serializers.ValidationError(
-                {"ordering": [_("Choose one of: %(values)s.") % {"values": ", ".join(self._orders)}]}
-            )
-        return self._orders[order]
-
-    def get_schema_operation_parameters(self, view: object) -> list[dict]:
-        return [
-            *super().get_schema_operation_parameters(view),
-            {
-                "name": "ordering",
-                "required": False,
-                "in": "query",
-                "description": "ranked: distribution weight × freshness, with reserved slots for boosted "
-                "notes; latest: newest first.",
-                "schema": {"type": "string", "enum": list(self._orders), "default": selectors.RANKED},
-            },
-        ]
+class FeedPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null at the end.")
+    previous = serializers.URLField(
+        allow_null=True, help_text="Always null: the feed is read forwards from its first page."
+    )
+    results = PublicNoteSerializer(many=True)
 
 
-class FeedApi(SelectorListApi):
-    """The public feed with labels, ranked (default) or latest first. No login needed. Ranked pages
-    carry notes boosted by compensation vouchers in reserved slots; every note shown counts as an
-    impression for its creator's traffic page."""
+class FeedApi(APIView):
+    """The public feed with labels, ranked (default) or latest first. No login needed.
+
+    Ranked: distribution weight × freshness (README "Traffic"); the first page carries notes boosted
+    by compensation vouchers in reserved slots. Pages are read by keyset: ``cursor`` is the last
+    note's id from the previous page's ``next`` link. Every note shown counts as an impression.
+    """
 
     permission_classes = [AllowAny]
-    serializer_class = PublicNoteSerializer
-    queryset = Note.objects.none()
-    ordering = ("-rank_score", "-id")
     max_page_size = 50
-    cursor_base = FeedCursor
 
-    @staticmethod
-    def selector(request: Request) -> QuerySet[Note]:
-        return selectors.note_public()
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=list(selectors.FEED_ORDERS),
+                default=selectors.RANKED,
+                description="ranked: weight × freshness, with reserved slots for boosted notes; "
+                "latest: newest first.",
+            ),
+            OpenApiParameter("cursor", OpenApiTypes.UUID, description="The position from a `next` link."),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": max_page_size},
+                description=f"1 to {max_page_size}; default {API_PAGE_SIZE}.",
+            ),
+        ],
+        responses=FeedPageSerializer,
+        operation_id="feed_list",
+    )
+    def get(self, request: Request) -> Response:
+        order = request.query_params.get("ordering", selectors.RANKED)
+        if order not in selectors.FEED_ORDERS:
+            raise serializers.ValidationError(
+                {"ordering": [_("Choose one of: %(values)s.") % {"values": ", ".join(selectors.FEED_ORDERS)}]}
+            )
+        size = _page_size(request.query_params.get("page_size"), self.max_page_size)
+        cursor = request.query_params.get("cursor")
+        if cursor is not None and not _is_uuid(cursor):
+            raise serializers.ValidationError({"cursor": [_("This page link is not valid.")]})
+        try:
+            page = selectors.feed_page(
+                order=order, cursor=cursor, size=size, boost_slots=settings.SUNLIGHT_TRAFFIC["BOOST_SLOTS"]
+            )
+        except ValueError as exc:
+            # Schema-valid, but it names no note (a link from a note since deleted, or made up).
+            raise NotFound(_("This page link is not valid.")) from exc
+        impressions_record(request, [(note, page.sources[note.pk]) for note in page.notes])
+        traffic_tick_if_due()
+        next_url = None
+        if page.next_cursor:
+            query = request.query_params.copy()
+            query["cursor"] = page.next_cursor
+            next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        results = PublicNoteSerializer(page.notes, many=True, context={"request": request}).data
+        return Response({"next": next_url, "previous": None, "results": results})
 
-    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
-        ranked = request.query_params.get("ordering", selectors.RANKED) == selectors.RANKED
-        slots = sorted(settings.SUNLIGHT_TRAFFIC["BOOST_SLOTS"]) if ranked else []
-        boosted = selectors.boost_slot_notes(count=len(slots))
-        queryset = self.get_queryset().exclude(pk__in=[n.pk for n in boosted])
-        page = list(self.paginate_queryset(queryset))
-        sources = {n.pk: ("bonus" if n.traffic == Traffic.BONUS else "organic") for n in page}
-        for position, note in zip(slots, boosted, strict=False):
-            page.insert(min(position, len(page)), note)
-            sources[note.pk] = "boost"
-        impressions_record(request, [(note, sources[note.pk]) for note in page])
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+def _is_uuid(raw: str) -> bool:
+    try:
+        uuid.UUID(raw)
+    except ValueError:
+        return False
+    return True
+
+
+def _page_size(raw: str | None, largest: int) -> int:
+    if raw is None:
+        return API_PAGE_SIZE
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= largest:
+        raise serializers.ValidationError(
+            {"page_size": [_("A whole number from 1 to %(max)s.") % {"max": largest}]}
+        )
+    return int(raw)
 
 
 class PublicNoteApi(APIView):

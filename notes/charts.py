@@ -7,6 +7,7 @@ import re
 import pygal
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from pygal.style import Style
 
 # pygal writes its tooltip configuration as an inline script even without its JavaScript; an image
@@ -63,7 +64,9 @@ def impressions_chart(series: list[dict], size: str = "wide") -> bytes:
         no_data_text=_("No impressions yet"),
         title=_("Impressions per day, last %(n)s days") % {"n": len(series)},
     )
-    chart.x_labels = [formats.date_format(day["day"], "n/j") for day in series]
+    # Translators: a PHP-style date format for the chart's day labels (month/day), e.g. "n月j日".
+    day_format = pgettext("chart day label", "n/j")
+    chart.x_labels = [formats.date_format(day["day"], day_format) for day in series]
     chart.add(_("Organic"), [day["organic"] for day in series])
     chart.add(_("From the bonus"), [day["bonus"] for day in series])
     chart.add(_("From a boost"), [day["boost"] for day in series])

@@ -6,6 +6,7 @@ import math
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.checks import Warning as CheckWarning
 
 from core.pagination import FEED_PAGE_SIZE
 
@@ -20,7 +21,8 @@ _BOUNDS = {
     "UNDECLARED_DAYS": (1, 3650, "whole days, from 1 to 3650"),
     "MIN_BODY_CHARS": (0, 20000, "characters, from 0 to 20000"),
     "MIN_IMAGES": (1, 9, "images, from 1 to 9"),
-    "TEXT_SIMILARITY": (0.3, 1.0, "a similarity from 0.3 to 1"),
+    # Below 0.5 the 16 LSH bands of 4 miss most matches (notes.similarity).
+    "TEXT_SIMILARITY": (0.5, 1.0, "a similarity from 0.5 to 1"),
     "IMAGE_DISTANCE": (0, 3, "bits, from 0 to 3 (the index finds every match up to 3)"),
     "BOOST_DAYS": (1, 365, "whole days, from 1 to 365"),
 }
@@ -46,6 +48,15 @@ def traffic_settings_check(app_configs: object = None, **kwargs: object) -> list
                     id="notes.E002",
                 )
             )
+    quality, featured = conf.get("QUALITY_BONUS"), conf.get("FEATURED_BONUS")
+    if isinstance(quality, int | float) and isinstance(featured, int | float) and featured < quality:
+        errors.append(
+            Error(
+                f"SUNLIGHT_TRAFFIC['FEATURED_BONUS'] ({featured!r}) is below QUALITY_BONUS ({quality!r}): "
+                "featuring a note would lower its reach.",
+                id="notes.E004",
+            )
+        )
     slots = conf.get("BOOST_SLOTS")
     if (
         not isinstance(slots, list)
@@ -61,3 +72,18 @@ def traffic_settings_check(app_configs: object = None, **kwargs: object) -> list
             )
         )
     return errors
+
+
+@register()
+def impressions_store_check(app_configs: object = None, **kwargs: object) -> list[CheckWarning]:
+    """Counters in process memory only add up where the flush runs in the same process."""
+    if settings.SUNLIGHT_TASKS_IN_PROCESS or settings.SUNLIGHT_IMPRESSIONS_REDIS_URL:
+        return []
+    return [
+        CheckWarning(
+            "Impressions are counted in each web process's memory while tasks run on a worker: the "
+            "worker's flush never sees them.",
+            hint="Set SUNLIGHT_IMPRESSIONS_REDIS_URL (or REDIS_CACHE_URL).",
+            id="notes.W001",
+        )
+    ]

@@ -62,6 +62,7 @@ class _Memory:
         self.lock = threading.Lock()
         self.seen: dict[tuple[str, int], set[str]] = defaultdict(set)
         self.pending: Counter[str] = Counter()
+        self.taken: dict[str, int] = {}
         self.last_flush = time.monotonic()
 
     def record(self, day: str, viewer: str, items: list[tuple[int, str]]) -> int:
@@ -75,17 +76,22 @@ class _Memory:
                     added += 1
         return added
 
-    def take(self) -> dict[str, int]:
+    def take(self) -> dict[str, int] | None:
         with self.lock:
             taken, self.pending = dict(self.pending), Counter()
+            self.taken = taken
             today = timezone.localdate().isoformat()
             for key in [k for k in self.seen if k[0] < today]:
                 del self.seen[key]
             self.last_flush = time.monotonic()
         return taken
 
-    def done(self) -> None:
-        pass
+    def done(self, *, applied: bool) -> None:
+        if not applied:  # the database refused them: keep them for the next flush
+            with self.lock:
+                for key, count in self.taken.items():
+                    self.pending[key] += count
+        self.taken = {}
 
     def due(self) -> bool:
         return time.monotonic() - self.last_flush >= FLUSH_EVERY_SECONDS
@@ -97,6 +103,7 @@ class _Redis:
 
         self.client = redis.Redis.from_url(url)
         self.script = self.client.register_script(_RECORD)
+        self.lock = None
 
     def record(self, day: str, viewer: str, items: list[tuple[int, str]]) -> int:
         args: list[object] = [day, viewer]
@@ -104,23 +111,30 @@ class _Redis:
             args += [note_id, source]
         return int(self.script(args=args))
 
-    def take(self) -> dict[str, int]:
-        # One flusher at a time (the task and a traffic page may meet); the lock outlives a crash briefly.
-        if not self.client.set(_LOCK, "1", nx=True, ex=120):
-            return {}
+    def take(self) -> dict[str, int] | None:
+        """The counters to flush, or None when another flusher holds the lock (it owns them)."""
+        # A token lock: only its holder releases it, and it outlives a crashed flusher briefly.
+        lock = self.client.lock(_LOCK, timeout=120, blocking=False)
+        if not lock.acquire(blocking=False):
+            return None
+        self.lock = lock
         # A flush that died after taking the counters left them under _FLUSHING: finish those first.
         if not self.client.exists(_FLUSHING):
-            try:
-                self.client.rename(_PENDING, _FLUSHING)
-            except Exception as exc:  # redis.ResponseError: nothing pending
-                self.client.delete(_LOCK)
-                if "no such key" not in str(exc).lower():
-                    raise
+            if not self.client.exists(_PENDING):
                 return {}
+            self.client.rename(_PENDING, _FLUSHING)
         return {k.decode(): int(v) for k, v in self.client.hgetall(_FLUSHING).items()}
 
-    def done(self) -> None:
-        self.client.delete(_FLUSHING, _LOCK)
+    def done(self, *, applied: bool) -> None:
+        """Release the lock taken by ``take``; drop the taken counters once they are in the database."""
+        if applied:
+            self.client.delete(_FLUSHING)
+        lock, self.lock = self.lock, None
+        if lock is not None:
+            try:
+                lock.release()
+            except Exception:  # expired meanwhile: another flusher may hold it now, leave it
+                logger.warning("impressions flush lock expired before release")
 
     def due(self) -> bool:
         return False  # the periodic task flushes
@@ -168,54 +182,72 @@ def impressions_record(request: HttpRequest, shown: Iterable[tuple[Note, str]]) 
     except Exception:  # a counter outage must never break reading
         logger.warning("impressions not recorded", exc_info=True)
         return 0
-    if store.due():
-        impressions_flush()
     return added
+
+
+def tick_due() -> bool:
+    """In process (the embedded default has no scheduler), whether the traffic task is due again:
+    the pages that record impressions run it then (``notes.tasks.traffic_tick_if_due``)."""
+    return backend().due()
 
 
 def impressions_flush() -> int:
     """Move pending counters into daily rows and boost deliveries; returns impressions moved."""
+    with _FLUSH_LOCK:
+        return _flush()
+
+
+def _flush() -> int:
     store = backend()
     taken = store.take()
+    if taken is None:
+        return 0  # another flush is running
     if not taken:
-        store.done()
+        store.done(applied=True)
         return 0
     per_day: dict[tuple[int, date], Counter[str]] = defaultdict(Counter)
     for key, count in taken.items():
         day, note_id, source = key.split(":")
         if source in SOURCES and count > 0:
             per_day[(int(note_id), date.fromisoformat(day))][source] += count
-    with _FLUSH_LOCK, transaction.atomic():
-        existing_notes = set(
-            Note.objects.filter(pk__in={note_id for note_id, _day in per_day}).values_list("pk", flat=True)
-        )
-        per_day = {k: v for k, v in per_day.items() if k[0] in existing_notes}
-        # One read of the rows concerned, then one bulk update and one bulk insert: a flush costs a few
-        # queries whatever the number of notes (only one flush runs at a time: the Redis or process lock).
-        rows = {
-            (row.note_id, row.day): row
-            for row in ImpressionDay.objects.select_for_update().filter(
-                note_id__in={note_id for note_id, _day in per_day}, day__in={day for _note, day in per_day}
-            )
-        }
-        changed, created = [], []
-        for (note_id, day), counts in per_day.items():
-            row = rows.get((note_id, day))
-            if row is None:
-                created.append(ImpressionDay(note_id=note_id, day=day, **{s: counts[s] for s in SOURCES}))
-                continue
-            for source in SOURCES:
-                setattr(row, source, getattr(row, source) + counts[source])
-            changed.append(row)
-        ImpressionDay.objects.bulk_update(changed, list(SOURCES), batch_size=1000)
-        ImpressionDay.objects.bulk_create(created, batch_size=1000)
-        boosts: Counter[int] = Counter()
-        for (note_id, _day), counts in per_day.items():
-            boosts[note_id] += counts["boost"]
-        for note_id, count in boosts.items():
-            if count:
-                Boost.objects.filter(note_id=note_id, state=Boost.State.ACTIVE).update(
-                    delivered=F("delivered") + count
+    try:
+        with transaction.atomic():
+            existing_notes = set(
+                Note.objects.filter(pk__in={note_id for note_id, _day in per_day}).values_list(
+                    "pk", flat=True
                 )
-    store.done()
+            )
+            per_day = {k: v for k, v in per_day.items() if k[0] in existing_notes}
+            # One read of the rows concerned, then one bulk update and one bulk insert: a flush costs a few
+            # queries whatever the number of notes (only one flush runs at a time: the Redis or process lock).
+            rows = {
+                (row.note_id, row.day): row
+                for row in ImpressionDay.objects.select_for_update().filter(
+                    note_id__in={note_id for note_id, _day in per_day},
+                    day__in={day for _note, day in per_day},
+                )
+            }
+            changed, created = [], []
+            for (note_id, day), counts in per_day.items():
+                row = rows.get((note_id, day))
+                if row is None:
+                    created.append(ImpressionDay(note_id=note_id, day=day, **{s: counts[s] for s in SOURCES}))
+                    continue
+                for source in SOURCES:
+                    setattr(row, source, getattr(row, source) + counts[source])
+                changed.append(row)
+            ImpressionDay.objects.bulk_update(changed, list(SOURCES), batch_size=1000)
+            ImpressionDay.objects.bulk_create(created, batch_size=1000)
+            boosts: Counter[int] = Counter()
+            for (note_id, _day), counts in per_day.items():
+                boosts[note_id] += counts["boost"]
+            for note_id, count in boosts.items():
+                if count:
+                    Boost.objects.filter(note_id=note_id, state=Boost.State.ACTIVE).update(
+                        delivered=F("delivered") + count
+                    )
+    except BaseException:
+        store.done(applied=False)
+        raise
+    store.done(applied=True)
     return sum(sum(c.values()) for c in per_day.values())

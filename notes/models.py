@@ -116,7 +116,7 @@ class Note(models.Model):
             models.Index(fields=["state", "-published_at", "-id"], name="notes_feed_idx"),
             # The creator dashboard: one author's notes, newest change first.
             models.Index(fields=["author", "-updated_at"], name="notes_dashboard_idx"),
-            # The ranked home feed (notes.selectors.note_feed, ranked): keyset pages on
+            # The ranked feeds (notes.selectors.feed_page, order "ranked"): keyset pages on
             # (rank_score, id) over published notes, read in index order without sorting.
             models.Index(
                 fields=["-rank_score", "-id"], condition=Q(state="published"), name="notes_rank_idx"
@@ -485,7 +485,8 @@ class Boost(models.Model):
             ),
         ]
         indexes = [
-            # Reserved feed slots (notes.traffic.boosts_for_slots): the active boosts, least delivered first.
+            # Reserved feed slots (notes.selectors.boosted_note_ids) and the traffic task
+            # (notes.services.traffic.boosts_finish_due): the few active boosts, found by state.
             models.Index(fields=["state", "started_at"], name="notes_boost_active_idx"),
         ]
 
@@ -523,17 +524,27 @@ class DistributionFactor(models.Model):
         REDUCED = "reduced", _("A decision reduces this note's distribution.")
         ACCOUNT_LIMIT = "account_limit", _("A measure against the account limits its reach.")
 
-    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="factors")
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="factors", verbose_name=_("note"))
     name = models.CharField(_("factor"), max_length=24, choices=Name.choices)
     value = models.FloatField(_("multiplier"))
     reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices)
     # Facts behind the reason that readers of the traffic page see (e.g. the earlier note).
-    details = models.JSONField(default=dict, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
     decision = models.ForeignKey(
-        "appeals.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "appeals.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decision"),
     )
     featuring = models.ForeignKey(
-        Featuring, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Featuring,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("featuring"),
     )
     until = models.DateTimeField(_("until"), null=True, blank=True)
 
@@ -578,7 +589,8 @@ class SimilarityKey(models.Model):
         verbose_name_plural = _("similarity keys")
         constraints = [models.UniqueConstraint(fields=["note", "key"], name="notes_simkey_unique")]
         indexes = [
-            # Candidates for the originality check (notes.similarity.near_duplicate_of): notes sharing a key.
+            # Candidates for the originality check (notes.services.distribution.near_duplicate_of):
+            # notes sharing a key.
             models.Index(fields=["key"], name="notes_simkey_key_idx"),
         ]
 
@@ -589,7 +601,9 @@ class SimilarityKey(models.Model):
 class ImpressionDay(models.Model):
     """Impressions of a note on one day, split by where they came from (flushed from the counters)."""
 
-    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="impression_days")
+    note = models.ForeignKey(
+        Note, on_delete=models.CASCADE, related_name="impression_days", verbose_name=_("note")
+    )
     day = models.DateField(_("day"))
     organic = models.PositiveIntegerField(_("organic"), default=0)
     bonus = models.PositiveIntegerField(_("from the bonus"), default=0)

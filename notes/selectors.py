@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import math
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -24,7 +24,6 @@ from notes.models import (
     NoteImage,
     ProvenanceSignal,
     Topic,
-    Traffic,
 )
 
 
@@ -75,25 +74,48 @@ class FeedPage:
         return {pk for pk, source in self.sources.items() if source == "boost"}
 
 
-def _cursor_of(note: Note, order: str) -> str:
-    key = repr(note.rank_score) if order == RANKED else note.published_at.isoformat()
-    return f"{key}~{note.pk}"
-
-
 def _after(notes: QuerySet[Note], order: str, cursor: str) -> QuerySet[Note]:
-    """Notes after ``cursor`` in ``order``; a cursor that is not ours raises ValueError."""
-    key, _sep, pk = cursor.partition("~")
-    if not pk.isascii() or not pk.isdigit() or len(pk) > 19:
+    """Notes after the note ``cursor`` names (its public id) in ``order``. The cursor is the last card's
+    public id, never its score: a score would let anyone compute a note's private weight. A cursor
+    that names no note raises ValueError."""
+    try:
+        last = (
+            Note.objects.filter(public_id=uuid.UUID(cursor))
+            .values("pk", "rank_score", "published_at")
+            .first()
+        )
+    except ValueError as exc:
+        raise ValueError(cursor) from exc
+    if last is None:
         raise ValueError(cursor)
     if order == RANKED:
-        value = float(key)
-        if not math.isfinite(value):
-            raise ValueError(cursor)
-        return notes.filter(rank_score__lte=value).exclude(rank_score=value, pk__gte=int(pk))
-    moment = datetime.fromisoformat(key)
-    if moment.tzinfo is None:
+        value = last["rank_score"]
+        return notes.filter(rank_score__lte=value).exclude(rank_score=value, pk__gte=last["pk"])
+    moment = last["published_at"]
+    if moment is None:
         raise ValueError(cursor)
-    return notes.filter(published_at__lte=moment).exclude(published_at=moment, pk__gte=int(pk))
+    return notes.filter(published_at__lte=moment).exclude(published_at=moment, pk__gte=last["pk"])
+
+
+def boosted_note_ids(
+    *, count: int, exclude: set[int] | frozenset[int] = frozenset(), now: datetime | None = None
+) -> list[int]:
+    """Notes of the least-delivered active boosts that still owe impressions, for ``count`` reserved slots."""
+    if count <= 0:
+        return []
+    now = now or timezone.now()
+    return list(
+        Boost.objects.filter(
+            state=Boost.State.ACTIVE,
+            ends_at__gt=now,
+            delivered__lt=F("target"),
+            note__state=Note.State.PUBLISHED,
+        )
+        .filter(Q(note__withheld=False) | Q(note__withheld_until__lte=now))
+        .exclude(note_id__in=exclude)
+        .order_by(F("delivered") * 1.0 / F("target"), "started_at", "pk")
+        .values_list("note_id", flat=True)[:count]
+    )
 
 
 def feed_page(
@@ -107,9 +129,10 @@ def feed_page(
 ) -> FeedPage:
     """A page of the home or a topic feed by keyset (never an OFFSET, never a sort of the table).
 
-    ``boost_slots`` are the 0-based positions reserved for notes boosted by a compensation voucher
-    (the home feed's ranked order): the least-delivered active boosts fill them. A fixed number of
-    queries whatever the page: boosts, the page's keys, then the cards (notes and three prefetches).
+    ``boost_slots`` are the 0-based positions of the first page reserved for notes boosted by a
+    compensation voucher (the home feed's ranked order): the least-delivered active boosts fill them.
+    A fixed number of queries whatever the page: the boosts (first page) or the cursor's note (later
+    pages), the page's keys, then the cards (notes and three prefetches).
     """
     now = now or timezone.now()
     if order not in _ORDER_FIELDS:
@@ -118,30 +141,23 @@ def feed_page(
     if topic is not None:
         keys = keys.filter(topics=topic)
     boosted: list[int] = []
-    if boost_slots and order == RANKED:
-        boosted = list(
-            Boost.objects.filter(state=Boost.State.ACTIVE, ends_at__gt=now, note__state=Note.State.PUBLISHED)
-            .filter(Q(note__withheld=False) | Q(note__withheld_until__lte=now))
-            .order_by(F("delivered") * 1.0 / F("target"), "started_at", "pk")
-            .values_list("note_id", flat=True)[: len(boost_slots)]
-        )
+    if boost_slots and order == RANKED and not cursor:
+        boosted = boosted_note_ids(count=len(boost_slots), now=now)
         keys = keys.exclude(pk__in=boosted)
     if cursor:
         keys = _after(keys, order, cursor)
-    rows = list(keys.values_list("pk", "rank_score", "published_at", "traffic")[: size + 1])
+    rows = list(keys.values_list("pk", flat=True)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
-    cards = {n.pk: n for n in _with_card_data(Note.objects.filter(pk__in=[r[0] for r in rows] + boosted))}
-    notes = [cards[r[0]] for r in rows if r[0] in cards]
-    sources = {n.pk: ("bonus" if n.traffic == Traffic.BONUS else "organic") for n in notes}
-    for position, pk in sorted(zip(sorted(boost_slots or [])[: len(boosted)], boosted, strict=False)):
+    cards = {n.pk: n for n in _with_card_data(Note.objects.filter(pk__in=rows + boosted))}
+    notes = [cards[pk] for pk in rows if pk in cards]
+    # The ranked feeds apply the bonus; the latest tab applies none.
+    sources = {n.pk: ("bonus" if order == RANKED and n.weight > 1 else "organic") for n in notes}
+    for position, pk in zip(sorted(boost_slots or [])[: len(boosted)], boosted, strict=False):
         if pk in cards:
             notes.insert(min(position, len(notes)), cards[pk])
             sources[pk] = "boost"
-    next_cursor = None
-    if more and rows:
-        last = Note(pk=rows[-1][0], rank_score=rows[-1][1], published_at=rows[-1][2])
-        next_cursor = _cursor_of(last, order)
+    next_cursor = str(cards[rows[-1]].public_id) if more and rows else None
     return FeedPage(notes=notes, sources=sources, next_cursor=next_cursor, order=order)
 
 
@@ -262,17 +278,8 @@ TRAFFIC_DAYS = 30
 def boost_slot_notes(
     *, exclude: set[int] | frozenset[int] = frozenset(), count: int, now: datetime | None = None
 ) -> list[Note]:
-    """The notes of the least-delivered active boosts, for ``count`` reserved slots (the API feed)."""
-    now = now or timezone.now()
-    if count <= 0:
-        return []
-    ids = list(
-        Boost.objects.filter(state=Boost.State.ACTIVE, ends_at__gt=now, note__state=Note.State.PUBLISHED)
-        .filter(Q(note__withheld=False) | Q(note__withheld_until__lte=now))
-        .exclude(note_id__in=exclude)
-        .order_by(F("delivered") * 1.0 / F("target"), "started_at", "pk")
-        .values_list("note_id", flat=True)[:count]
-    )
+    """The cards of the least-delivered active boosts, for ``count`` reserved slots (the API feed)."""
+    ids = boosted_note_ids(count=count, exclude=exclude, now=now)
     cards = {n.pk: n for n in _with_card_data(Note.objects.filter(pk__in=ids))}
     return [cards[pk] for pk in ids if pk in cards]
 

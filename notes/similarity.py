@@ -15,11 +15,14 @@ Pure functions: no Django, so the benchmark and tests can use them directly.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import unicodedata
 
+import imagehash
 import numpy as np
 from datasketch import MinHash
+from PIL import Image
 
 NUM_PERM = 64
 BANDS = 16
@@ -83,3 +86,9 @@ def text_similarity(a: MinHash, b: MinHash) -> float:
 
 def image_distance(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+def phash_of(data: bytes) -> str:
+    """The 64-bit perceptual hash of an image's bytes, as 16 hex digits (imagehash.phash)."""
+    with Image.open(io.BytesIO(data)) as picture:
+        return str(imagehash.phash(picture))

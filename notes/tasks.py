@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
-from notes import scanning
+from notes import impressions, scanning
+
+logger = logging.getLogger(__name__)
 
 
 # Both are idempotent (see notes.scanning), so a message redelivered after a worker was
@@ -27,12 +31,19 @@ def apply_provenance(note_id: int) -> int | None:
 def traffic_tick() -> dict[str, int]:
     """Every minute: impressions into daily rows (and boost deliveries), finished boosts stopped,
     weights whose timed factor ended rebuilt."""
-    from django.db import transaction
-
-    from notes import impressions, services
+    from notes import services
 
     flushed = impressions.impressions_flush()
     finished = services.boosts_finish_due()
-    with transaction.atomic():
-        refreshed = services.distribution_refresh_due()
+    refreshed = services.distribution_refresh_due()
     return {"impressions": flushed, "boosts_finished": finished, "weights_refreshed": refreshed}
+
+
+def traffic_tick_if_due() -> None:
+    """Without a scheduler (the embedded default), pages that count impressions run the traffic task
+    once a minute; a failure is logged and never costs the reader their page."""
+    if impressions.tick_due():
+        try:
+            traffic_tick()
+        except Exception:
+            logger.exception("traffic tick failed")

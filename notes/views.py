@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -21,6 +22,7 @@ from notes import charts, selectors, services
 from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, NoteForm
 from notes.impressions import impressions_flush, impressions_record
 from notes.models import MAX_IMAGES, ImageScan, Note, Topic
+from notes.tasks import traffic_tick_if_due
 
 
 def _feed(request: HttpRequest, template: str, *, topic: Topic | None = None) -> HttpResponse:
@@ -40,6 +42,7 @@ def _feed(request: HttpRequest, template: str, *, topic: Topic | None = None) ->
         messages.info(request, _("That page link is not valid any more; here is the start of the feed."))
         return redirect(f"{request.path}?order={order}")
     impressions_record(request, [(note, page.sources[note.pk]) for note in page.notes])
+    traffic_tick_if_due()
     return render(request, template, {"page": page, "topic": topic, "order": order})
 
 
@@ -352,7 +355,7 @@ def voucher_redeem(request: HttpRequest, voucher_id: str) -> HttpResponse:
         messages.success(
             request,
             _("The voucher is boosting “%(title)s”: %(n)s impressions through reserved feed slots.")
-            % {"title": boost.note.title, "n": f"{boost.target:,}"},
+            % {"title": boost.note.title, "n": number_format(boost.target, force_grouping=True)},
         )
     return redirect("appeals:wallet")
 

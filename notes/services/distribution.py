@@ -17,11 +17,10 @@ import hashlib
 import logging
 from datetime import datetime, timedelta
 
-import imagehash
 from django.conf import settings
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
-from PIL import Image
 
 from appeals.models import Decision
 from notes import labels, ranking, similarity
@@ -55,16 +54,27 @@ def note_distribution_sync(*, note: Note, now: datetime | None = None) -> None:
     now = now or timezone.now()
     if note.state != Note.State.PUBLISHED:
         DistributionFactor.objects.filter(note=note).delete()
+        # A deleted note is not distributed any more: its boost ends (the creator chose to delete it).
+        Boost.objects.filter(note=note, state=Boost.State.ACTIVE).update(
+            state=Boost.State.ENDED, finished_at=now
+        )
         _store(note, weight=1.0, rank=0.0, traffic=Traffic.NORMAL, until=None)
         return
     conf = traffic_settings()
+    # Every published note is fingerprinted, whatever its bonus: a copy of human work is a copy too.
+    images = list(note.images.order_by("position", "id"))
+    fingerprint = fingerprint_sync(note, images=images)
     decisions = labels.decisions_in_force_for(note, now=now)
     account = list(
         Decision.objects.in_force(now).filter(
             subject_type=Decision.SubjectType.ACCOUNT, subject_owner_id=note.author_id
         )
     )
-    wanted: dict[str, dict] = {Factor.QUALITY_BONUS: _quality_bonus(note, decisions, account, conf)}
+    wanted: dict[str, dict] = {
+        Factor.QUALITY_BONUS: _quality_bonus(
+            note, decisions, account, conf, images=images, fingerprint=fingerprint
+        )
+    }
     undeclared = [
         d
         for d in decisions
@@ -153,11 +163,21 @@ def _factors_store(note: Note, wanted: dict[str, dict]) -> None:
         )
 
 
-def _quality_bonus(note: Note, decisions: list[Decision], account: list[Decision], conf: dict) -> dict:
+def _quality_bonus(
+    note: Note,
+    decisions: list[Decision],
+    account: list[Decision],
+    conf: dict,
+    *,
+    images: list[NoteImage],
+    fingerprint: tuple[object, list[str]],
+) -> dict:
     """The quality-bonus factor: its value and the reason, also when the note does not earn it."""
 
     def none(reason: str, **extra: object) -> dict:
-        return {"value": 1.0, "reason": reason, **extra}
+        decision = extra.get("decision")
+        # A bonus held back by a timed decision comes back when it ends: say until when.
+        return {"value": 1.0, "reason": reason, "until": getattr(decision, "ends_at", None), **extra}
 
     declaration = Declaration.objects.filter(note=note).first()
     if declaration is None or declaration.degree not in (Degree.ASSISTED, Degree.GENERATED):
@@ -169,13 +189,12 @@ def _quality_bonus(note: Note, decisions: list[Decision], account: list[Decision
         return none(Reason.DECISION_IN_FORCE, decision=_most_lasting(decisions))
     if account:
         return none(Reason.ACCOUNT_STANDING, decision=_most_lasting(account))
-    images = list(note.images.order_by("position", "id"))
     if len(note.body.strip()) < conf["MIN_BODY_CHARS"] and len(images) < conf["MIN_IMAGES"]:
         return none(
             Reason.NOT_SUBSTANTIVE,
             details={"min_body_chars": conf["MIN_BODY_CHARS"], "min_images": conf["MIN_IMAGES"]},
         )
-    original = near_duplicate_of(note, images=images, conf=conf)
+    original = near_duplicate_of(note, fingerprint=fingerprint, conf=conf)
     if original is not None:
         return none(
             Reason.NEAR_DUPLICATE,
@@ -196,11 +215,12 @@ def _quality_bonus(note: Note, decisions: list[Decision], account: list[Decision
 
 
 def image_phash(image: NoteImage) -> str:
-    """The display image's perceptual hash, computed once and stored."""
+    """The thumbnail's perceptual hash: stored at upload (``note_image_add``); computed here only for
+    an image stored before that existed."""
     if not image.phash:
         try:
-            with image.display.open("rb") as handle, Image.open(handle) as picture:
-                image.phash = str(imagehash.phash(picture))
+            with image.thumbnail.open("rb") as handle:
+                image.phash = similarity.phash_of(handle.read())
         except (OSError, ValueError):
             logger.warning("no perceptual hash for image %s", image.pk, exc_info=True)
             return ""
@@ -231,16 +251,29 @@ def fingerprint_sync(note: Note, *, images: list[NoteImage]) -> tuple[object, li
     return minhash, hashes
 
 
-def near_duplicate_of(note: Note, *, images: list[NoteImage], conf: dict) -> Note | None:
+# Candidates checked per note, those sharing the most LSH keys first.
+MAX_CANDIDATES = 50
+
+
+def near_duplicate_of(note: Note, *, fingerprint: tuple[object, list[str]], conf: dict) -> Note | None:
     """The earliest note of another creator, published before this one, that this note nearly copies."""
-    minhash, hashes = fingerprint_sync(note, images=images)
+    minhash, hashes = fingerprint
     keys = SimilarityKey.objects.filter(note=note).values("key")
-    candidates = (
-        Note.objects.filter(state=Note.State.PUBLISHED, published_at__lt=note.published_at)
-        .exclude(author_id=note.author_id)
-        .filter(Q(pk__in=SimilarityKey.objects.filter(key__in=keys).values("note_id")))
-        .select_related("fingerprint")
-        .order_by("published_at", "pk")[:50]
+    shared = (
+        SimilarityKey.objects.filter(key__in=keys)
+        .filter(
+            note__state=Note.State.PUBLISHED,
+            note__published_at__lt=note.published_at,
+        )
+        .exclude(note__author_id=note.author_id)
+        .values("note_id")
+        .annotate(shared=Count("id"))
+        .order_by("-shared", "note_id")[:MAX_CANDIDATES]
+    )
+    ids = [row["note_id"] for row in shared]
+    candidates = sorted(
+        Note.objects.filter(pk__in=ids).select_related("fingerprint").prefetch_related("images"),
+        key=lambda n: (n.published_at, n.pk),
     )
     for candidate in candidates:
         fingerprint = getattr(candidate, "fingerprint", None)
@@ -254,11 +287,38 @@ def near_duplicate_of(note: Note, *, images: list[NoteImage], conf: dict) -> Not
     return None
 
 
-def distribution_refresh_due(*, now: datetime | None = None) -> int:
-    """Rebuild the notes whose timed factor has ended (the traffic task, every minute)."""
+def distribution_refresh_due(*, now: datetime | None = None, batch: int = 100) -> int:
+    """Rebuild the notes whose timed factor has ended (the traffic task, every minute), a note per
+    short transaction; notes another transaction holds are left for the next run."""
     now = now or timezone.now()
     count = 0
-    for note in Note.objects.select_for_update(skip_locked=True).filter(weight_until__lte=now)[:500]:
-        note_distribution_sync(note=note, now=now)
-        count += 1
+    for pk in list(Note.objects.filter(weight_until__lte=now).values_list("pk", flat=True)[:batch]):
+        with transaction.atomic():
+            note = (
+                Note.objects.select_for_update(skip_locked=True).filter(pk=pk, weight_until__lte=now).first()
+            )
+            if note is not None:
+                note_distribution_sync(note=note, now=now)
+                count += 1
     return count
+
+
+def distribution_rebuild_all(*, batch: int = 500) -> int:
+    """Rebuild every published note's distribution (after an upgrade or a change of the traffic
+    settings: ``manage.py traffic_rebuild``), one short transaction per note."""
+    count = 0
+    last = 0
+    while True:
+        ids = list(
+            Note.objects.filter(state=Note.State.PUBLISHED, pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return count
+        for pk in ids:
+            with transaction.atomic():
+                note = Note.objects.select_for_update().get(pk=pk)
+                note_distribution_sync(note=note)
+                count += 1
+        last = ids[-1]

@@ -18,7 +18,7 @@ from core.errors import DomainError
 from core.files import delete_on_commit, deleted_on_failure
 from core.tasks import enqueue_on_commit
 from core.uploads import UploadRejected, check_declared_size, rejection_error
-from notes import media, propagation
+from notes import media, propagation, similarity
 from notes.models import ALT_TEXT_MAX, MAX_IMAGES, ImageScan, Note, NoteImage
 from notes.services.notes import lock_note, require_editable
 
@@ -42,6 +42,8 @@ def note_image_add(
         raise rejection_error(exc, prefix="image", field="image") from exc
     if len(alt_text) > ALT_TEXT_MAX:
         raise ValidationError({"alt_text": _("At most %(n)s characters.") % {"n": ALT_TEXT_MAX}})
+    # For the quality bonus's originality check, from the thumbnail every image has (outside any lock).
+    phash = similarity.phash_of(processed.thumbnail.data)
 
     with deleted_on_failure() as written, transaction.atomic():
         note = lock_note(note)
@@ -69,6 +71,7 @@ def note_image_add(
             width=processed.width,
             height=processed.height,
             alt_text=alt_text.strip(),
+            phash=phash,
         )
         image.original.save("original", ContentFile(data), save=False)
         written.add(image.original)

@@ -107,12 +107,7 @@ def voucher_redeem(
                     status=409,
                 )
             if Boost.objects.filter(note=note, state=Boost.State.ACTIVE).exists():
-                raise DomainError(
-                    _("This note already has a boost running. Choose another note or wait until it ends."),
-                    code="boost_running",
-                    field="note",
-                    status=409,
-                )
+                raise _boost_running()
             spent = CompensationVoucher.objects.filter(pk=voucher.pk, redeemed_at__isnull=True).update(
                 redeemed_at=now, redeemed_on=note.public_id
             )
@@ -127,9 +122,20 @@ def voucher_redeem(
             )
             note_distribution_sync(note=note, now=now)
     except IntegrityError as exc:
-        # The database's own guard (one boost per voucher, one running boost per note) caught a race.
+        # The database's own guard caught a race: one running boost per note, or one boost per voucher.
+        if "notes_boost_one_active_per_note" in str(exc):
+            raise _boost_running() from exc
         raise _spent() from exc
     return boost
+
+
+def _boost_running() -> DomainError:
+    return DomainError(
+        _("This note already has a boost running. Choose another note or wait until it ends."),
+        code="boost_running",
+        field="note",
+        status=409,
+    )
 
 
 def _spent() -> DomainError:
@@ -152,12 +158,20 @@ def boosts_finish_due(*, now: datetime | None = None) -> int:
     """Boosts that delivered their impressions, or whose time ran out, stop; their notes' badges follow."""
     now = now or timezone.now()
     finished = 0
-    with transaction.atomic():
-        due = Boost.objects.select_for_update().filter(state=Boost.State.ACTIVE)
-        for boost in due.filter(delivered__gte=F("target")) | due.filter(ends_at__lte=now):
+    active = Boost.objects.filter(state=Boost.State.ACTIVE)
+    due = (active.filter(delivered__gte=F("target")) | active.filter(ends_at__lte=now)).values_list(
+        "pk", "note_id"
+    )
+    for pk, note_id in list(due):
+        with transaction.atomic():
+            # The note first, as every other writer of its distribution does, then the boost.
+            note = lock_note(Note.objects.get(pk=note_id))
+            boost = Boost.objects.select_for_update().get(pk=pk)
+            if boost.state != Boost.State.ACTIVE:
+                continue
             boost.state = Boost.State.DELIVERED if boost.delivered >= boost.target else Boost.State.ENDED
             boost.finished_at = now
             boost.save(update_fields=["state", "finished_at"])
-            note_distribution_sync(note=Note.objects.get(pk=boost.note_id), now=now)
+            note_distribution_sync(note=note, now=now)
             finished += 1
     return finished

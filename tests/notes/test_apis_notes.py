@@ -145,8 +145,8 @@ def test_delete_then_404(creator_api, creator):
 def test_the_feed_api_runs_a_fixed_number_of_queries(api_client, creator, count, django_assert_num_queries):
     for n in range(count):
         make_published(creator, title=f"Note {n}")
-    # boosts for the reserved slots + notes + labels + images + topics
-    with django_assert_num_queries(5):
+    # boosts for the reserved slots + the page's keys + notes + labels + images + topics
+    with django_assert_num_queries(6):
         response = api_client.get("/api/v1/feed/")
     assert len(response.json()["results"]) == count
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
 import random
+import uuid
 from datetime import timedelta
 
 import pytest
+import redis
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
@@ -21,6 +24,7 @@ from notes import impressions, selectors, services
 from notes.models import Boost, DistributionFactor, ImpressionDay, Note, Traffic
 from tests.factories import DecisionFactory, UserFactory, staff_with_permissions
 from tests.notes.conftest import declare
+from tests.support import require
 
 pytestmark = pytest.mark.django_db
 
@@ -306,11 +310,52 @@ def test_keyset_pages_cover_the_feed_once_in_both_orders(client, creator, settin
 
 def test_a_cursor_we_did_not_write_starts_the_feed_again(client, creator):
     publish(creator)
-    for bad in ("nan~1", "x~1", "1.5~-3", "1.5", "2026-01-01T00:00:00~1"):
+    for bad in ("nan~1", "1.5~3", "0001-01-01T00:00:00+01:00~1", str(uuid.uuid4())):
         response = client.get("/", {"after": bad})
         assert response.status_code == 302 and response["Location"] == "/?order=ranked"
-    assert client.get("/", {"order": "latest", "after": "2026-01-01T00:00:00~1"}).status_code == 302
+    assert client.get("/", {"order": "latest", "after": "x"}).status_code == 302
     assert client.get("/", {"order": "sideways"})["Location"] == "/"
+
+
+def test_the_cursor_names_a_note_and_never_reveals_its_score(client, creator, api_client):
+    notes = [publish(creator, title=f"Note {i}", body="", degree="none", seed=i) for i in range(3)]
+    page = selectors.feed_page(size=2)
+    assert page.next_cursor == str(notes[1].public_id)  # newest first: 2, 1 | 0
+    listed = api_client.get("/api/v1/feed/?page_size=2").json()
+    assert (
+        listed["next"].endswith(f"cursor={notes[1].public_id}")
+        or f"cursor={notes[1].public_id}" in listed["next"]
+    )
+    rest = api_client.get(listed["next"]).json()
+    assert [n["title"] for n in rest["results"]] == ["Note 0"] and rest["next"] is None
+    assert str(fresh(notes[0]).rank_score) not in listed["next"]
+    assert api_client.get(f"/api/v1/feed/?cursor={uuid.uuid4()}").status_code == 404
+    bad = api_client.get("/api/v1/feed/?cursor=1.5")
+    assert bad.status_code == 400 and "cursor" in bad.json()["error"]["fields"]
+    assert api_client.get("/api/v1/feed/?page_size=0").status_code == 400
+
+
+def test_a_copy_of_human_work_earns_no_bonus_either(creator, outsider):
+    """Every published note is fingerprinted, also one that declares no AI and so earns no bonus."""
+    human = publish(creator, degree="none", seed=4)
+    assert factors(fresh(human))["quality_bonus"][1] == "not_declared"
+    copy = fresh(publish(outsider, title="Copied", seed=4))
+    assert factors(copy)["quality_bonus"] == (1.0, "near_duplicate")
+
+
+def test_only_the_first_page_has_boost_slots(creator, outsider):
+    notes = [publish(outsider, title=f"Other {i}", body="", degree="none", seed=20 + i) for i in range(4)]
+    mine = publish(creator, title="Boosted", body="", degree="none", seed=30)
+    with time_machine.travel(timezone.now() - timedelta(days=3)):
+        old = publish(creator, title="Old boosted", body="", degree="none", seed=31)
+    services.voucher_redeem(
+        voucher_id=_voucher(creator).public_id, note_id=old.public_id, acting_user=creator
+    )
+    first = selectors.feed_page(size=2, boost_slots=[0, 12])
+    assert first.notes[0].pk == old.pk and first.sources[old.pk] == "boost"
+    second = selectors.feed_page(size=2, cursor=first.next_cursor, boost_slots=[0, 12])
+    assert old.pk not in second.boosted
+    assert {n.pk for n in first.notes + second.notes} >= {mine.pk, notes[3].pk}
 
 
 def test_a_reduced_note_stays_reachable_and_labelled(client, creator):
@@ -578,3 +623,48 @@ def test_absurd_traffic_settings_are_refused(settings, name, value):
     settings.SUNLIGHT_TRAFFIC = {**settings.SUNLIGHT_TRAFFIC, name: value}
     with pytest.raises(SystemCheckError, match=name):
         call_command("check")
+
+
+REDIS_URL = os.environ.get("SUNLIGHT_TEST_IMPRESSIONS_REDIS_URL", "redis://127.0.0.1:6379/12")
+
+
+def _redis_reachable() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def test_a_second_redis_flush_leaves_the_first_ones_counters_alone(settings, client, creator):
+    require(_redis_reachable(), f"no Redis at {REDIS_URL}")
+    settings.SUNLIGHT_IMPRESSIONS_REDIS_URL = REDIS_URL
+    server = redis.Redis.from_url(REDIS_URL)
+    server.flushdb()
+    note = publish(creator)
+    client.get("/")
+    store = impressions.backend()
+    assert sum(store.take().values()) == 1  # a first flusher holds the lock and the counters …
+    assert impressions.impressions_flush() == 0  # … a second one leaves both alone
+    assert server.exists("sunlight:imp:flushing")
+    store.done(applied=False)  # the first one failed: the counters wait for the next flush
+    client.get("/")  # the same reader again today: not counted twice
+    assert impressions.impressions_flush() == 1
+    assert ImpressionDay.objects.get(note=note).bonus == 1
+    assert not server.exists("sunlight:imp:flushing") and not server.exists("sunlight:imp:pending")
+    server.flushdb()
+
+
+def test_without_a_scheduler_the_feed_runs_the_traffic_task_once_a_minute(client, creator, settings):
+    settings.SUNLIGHT_IMPRESSIONS_REDIS_URL = ""
+    note = publish(creator)
+    boost = services.voucher_redeem(
+        voucher_id=_voucher(creator).public_id, note_id=note.public_id, acting_user=creator
+    )
+    client.get("/")
+    assert not ImpressionDay.objects.exists()  # counted in memory, not yet due
+    with time_machine.travel(boost.ends_at + timedelta(minutes=1)):
+        impressions.backend().last_flush -= 61
+        client.get("/")
+    assert ImpressionDay.objects.filter(note=note).count() == 2  # both visits, on their own days
+    boost.refresh_from_db()
+    assert boost.state == "ended"

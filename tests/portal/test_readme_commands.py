@@ -45,7 +45,11 @@ def readme_commands() -> list[str]:
 
 
 def test_every_readme_command_is_run_or_excused():
-    runners = {"python3 dev.py serve", ".venv/bin/python -m notes.provenance PATH [PATH ...] --json"}
+    runners = {
+        "python3 dev.py serve",
+        ".venv/bin/python -m notes.provenance PATH [PATH ...] --json",
+        "DJANGO_DEBUG=1 .venv/bin/python manage.py traffic_rebuild",
+    }
     unknown = [c for c in readme_commands() if c not in NOT_RUN and c not in runners]
     assert unknown == [], f"README commands with no test: {unknown}"
     assert runners <= set(readme_commands())
@@ -73,6 +77,26 @@ def test_the_scanner_command_runs_as_written():
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows and all(row["tier"] in ("none", "suspected", "confirmed") for row in rows)
     assert any(row["tier"] == "suspected" for row in rows)
+
+
+def test_the_traffic_rebuild_command_runs_as_written(tmp_path):
+    env = _clean_env(SUNLIGHT_VAR_DIR=str(tmp_path))
+    python = str(ROOT / ".venv/bin/python")
+    for args in (["migrate", "--no-input", "-v0"], ["seed_demo"]):
+        subprocess.run(
+            [python, "manage.py", *args], cwd=ROOT, env={**env, "DJANGO_DEBUG": "1"}, check=True, timeout=300
+        )
+    result = subprocess.run(  # noqa: S602 - the README's line exactly as a shell runs it  # nosec B602
+        "DJANGO_DEBUG=1 .venv/bin/python manage.py traffic_rebuild",
+        shell=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Rebuilt the distribution of 6 published notes." in result.stdout
 
 
 def _free_port() -> int:
