@@ -4,6 +4,8 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Notification, User
@@ -16,9 +18,9 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["email", "display_name", "is_staff", "is_active", "date_joined", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active"]
     search_fields = ["email", "display_name", "public_id"]
-    readonly_fields = ["public_id", "date_joined", "last_login"]
+    readonly_fields = ["public_id", "date_joined", "last_login", "measure_link"]
     fieldsets = [
-        (None, {"fields": ["email", "password", "public_id"]}),
+        (None, {"fields": ["email", "password", "public_id", "measure_link"]}),
         (_("Profile"), {"fields": ["display_name"]}),
         (
             _("Permissions"),
@@ -26,6 +28,15 @@ class UserAdmin(BaseUserAdmin):
         ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+
+    @admin.display(description=_("measures"))
+    def measure_link(self, user: User) -> str:
+        # The view belongs to the ledger (appeals), named here only by its URL.
+        url = reverse("admin:appeals_decision_measure", args=[user.pk])
+        return format_html(
+            '<a class="button" href="{}">{}</a>', url, _("Take a measure against this account")
+        )
+
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]}),
     ]

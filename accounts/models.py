@@ -46,6 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Part of every session's auth hash: raising it signs the account out everywhere — browser
+    # sessions and the app's session tokens alike (accounts.services.user_sessions_revoke).
+    session_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -68,6 +71,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def public_name(self) -> str:
         """What other people see: never the email address."""
         return self.display_name or _("Creator %(id)s") % {"id": str(self.public_id)[:8]}
+
+    def get_session_auth_hash(self) -> str:
+        from django.utils.crypto import salted_hmac
+
+        if not self.session_version:
+            return super().get_session_auth_hash()  # sessions made before this field stay valid
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}:{self.session_version}",
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_full_name(self) -> str:
         return self.display_name

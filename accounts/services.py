@@ -131,3 +131,13 @@ def user_notify(*, user, kind: str, template: str, context: dict, url: str = "")
     )
     message.attach_alternative(html, "text/html")
     email_enqueue(message=message)
+
+
+def user_sessions_revoke(*, user) -> None:  # noqa: ANN001
+    """Sign the account out everywhere: every session (browser, and the app's session tokens, which
+    are sessions too) fails its auth-hash check from the next request. Signing in again works."""
+    from django.db.models import F
+
+    from accounts.models import User
+
+    User.objects.filter(pk=user.pk).update(session_version=F("session_version") + 1)

@@ -10,8 +10,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from appeals import selectors, services
-from appeals.forms import DecideForm, ReverseDecisionForm
+from appeals.forms import NEXT_ON_LADDER, AccountMeasureForm, DecideForm, ReverseDecisionForm
 from appeals.models import Appeal, AppealEvent, AppealEvidence, CompensationVoucher, Decision, DecisionEvent
 from core.admin import ReadOnlyModelAdmin, service_form_view
 from core.errors import DomainError
@@ -87,8 +88,50 @@ class DecisionAdmin(ReadOnlyModelAdmin):
                 self.admin_site.admin_view(self.reverse_view),
                 name="appeals_decision_reverse",
             ),
+            path(
+                "measure/<id:user_pk>/",
+                self.admin_site.admin_view(self.measure_view),
+                name="appeals_decision_measure",
+            ),
             *super().get_urls(),
         ]
+
+    def measure_view(self, request: HttpRequest, user_pk: int) -> HttpResponse:
+        account = get_object_or_404(User, pk=user_pk)
+
+        def measure(data: dict) -> Decision:
+            return services.account_measure(
+                account=account,
+                acting_user=request.user,
+                kind=None if data["kind"] == NEXT_ON_LADDER else data["kind"],
+                statement=services.Statement(
+                    summary=data["summary"],
+                    facts=data["facts"],
+                    rule_code=data["rule_code"],
+                    content_type=Decision.ContentType.ACCOUNT,
+                    source=data["source"],
+                    automated_detection=data["automated_detection"],
+                ),
+                internal_note=data["internal_note"],
+                dedupe_key=f"staff-measure:{data['submission']}",
+            )
+
+        return service_form_view(
+            self,
+            request,
+            permission="appeals.decide",
+            form=AccountMeasureForm(request.POST or None),
+            action=measure,
+            success=_("The measure was taken and the creator notified."),
+            done=lambda decision: reverse("admin:appeals_decision_change", args=[decision.pk]),
+            template="admin/appeals/decision/measure.html",
+            context={
+                "account": account,
+                "title": _("Take a measure against an account"),
+                "standing": (standing := selectors.account_standing(user=account)),
+                "next_label": Decision.Kind(standing["next"]).label,
+            },
+        )
 
     def reverse_view(self, request: HttpRequest, decision_pk: int) -> HttpResponse:
         decision = get_object_or_404(Decision.objects.select_related("subject_owner"), pk=decision_pk)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("appeals/<uuid:appeal_id>/withdraw/", apis.AppealWithdrawApi.as_view(), name="appeal-withdraw"),
     path("appeals/<uuid:appeal_id>/evidence/", apis.AppealEvidenceApi.as_view(), name="appeal-evidence"),
     path("vouchers/", apis.VoucherListApi.as_view(), name="voucher-list"),
+    path("standing/", apis.StandingApi.as_view(), name="standing"),
 ]

@@ -241,3 +241,29 @@ class VoucherListApi(SelectorListApi):
     @staticmethod
     def selector(request: Request) -> QuerySet[CompensationVoucher]:
         return selectors.voucher_list_for_user(user=request.user)
+
+
+class LadderStepSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Decision.Kind.choices)
+    label = serializers.CharField()
+    reached = serializers.BooleanField()
+    current = serializers.BooleanField()
+
+
+class StandingSerializer(serializers.Serializer):
+    good_standing = serializers.BooleanField(help_text="No measure beyond a warning is in force.")
+    level = serializers.IntegerField(help_text="The rung of the ladder the account stands on (-1: none).")
+    next = serializers.ChoiceField(
+        choices=Decision.Kind.choices, help_text="The measure another violation would bring."
+    )
+    ladder = LadderStepSerializer(many=True)
+    in_force = DecisionOutputSerializer(many=True)
+    history = DecisionOutputSerializer(many=True)
+
+
+class StandingApi(APIView):
+    """My standing: measures against my account in force (with their end), history, the ladder."""
+
+    @extend_schema(responses=StandingSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(StandingSerializer(selectors.account_standing(user=request.user)).data)

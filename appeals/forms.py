@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from appeals import measures
 from appeals.evidence import MAX_EVIDENCE_FILES
-from appeals.models import APPEAL_REASON_MAX, REPLY_MAX, STATEMENT_MAX
+from appeals.models import APPEAL_REASON_MAX, REPLY_MAX, STATEMENT_MAX, Automation, Decision
 from core.forms import MultipleFileField, MultipleFileInput
 
 
@@ -75,3 +78,44 @@ class ReverseDecisionForm(forms.Form):
         max_length=STATEMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+NEXT_ON_LADDER = "next"
+
+
+class AccountMeasureForm(forms.Form):
+    """A staff member's measure against an account, with its statement of reasons."""
+
+    kind = forms.ChoiceField(
+        label=_("Measure"),
+        choices=[(NEXT_ON_LADDER, _("The next step on the ladder (recommended)"))]
+        + [(k, Decision.Kind(k).label) for k in measures.LADDER],
+        initial=NEXT_ON_LADDER,
+        widget=forms.RadioSelect,
+        help_text=_("Timed measures end on their own; a warning is a record; a ban lasts until reversed."),
+    )
+    summary = forms.CharField(
+        label=_("What is decided (shown to the creator)"),
+        max_length=STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    facts = forms.CharField(
+        label=_("Facts and evidence (shown to the creator)"),
+        max_length=STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    rule_code = forms.ChoiceField(
+        label=_("Guideline"), choices=Decision.RuleCode.choices, initial=Decision.RuleCode.AI_MANAGED_ACCOUNT
+    )
+    source = forms.ChoiceField(label=_("How it came to our attention"), choices=Decision.Source.choices)
+    automated_detection = forms.ChoiceField(
+        label=_("How it was detected"), choices=Automation.choices, initial=Automation.PARTIALLY
+    )
+    internal_note = forms.CharField(
+        label=_("Internal note (staff only)"),
+        required=False,
+        max_length=STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # One id per rendered form: a double-submitted form takes one measure, not two.
+    submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)

@@ -44,6 +44,7 @@ class Decision(models.Model):
     class SubjectType(models.TextChoices):
         NOTE = "note", _("Note")
         ACCOUNT = "account", _("Account")
+        COMMENT = "comment", _("Comment")
 
     class Kind(models.TextChoices):
         LABEL_CONFIRMED = "label_confirmed", _("Confirmed AI label")
@@ -51,7 +52,12 @@ class Decision(models.Model):
         REDUCED_DISTRIBUTION = "reduced_distribution", _("Reduced distribution")
         REMOVAL = "removal", _("Removal")
         BONUS_WITHDRAWN = "bonus_withdrawn", _("Quality bonus withdrawn")
-        ACCOUNT_MEASURE = "account_measure", _("Account measure")
+        # Measures against an account, in the order of the ladder (appeals.measures).
+        ACCOUNT_WARNING = "account_warning", _("Warning")
+        ACCOUNT_MEASURE = "account_measure", _("Account: reduced distribution")
+        POSTING_RESTRICTED = "posting_restricted", _("Posting restricted")
+        SUSPENSION = "suspension", _("Suspension")
+        BAN = "ban", _("Ban")
 
     class State(models.TextChoices):
         IN_FORCE = "in_force", _("In force")

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from appeals import measures
 from appeals.models import Appeal, AppealEvent, CompensationVoucher, Decision, DecisionEvent
 
 
@@ -67,3 +68,37 @@ def voucher_balance(*, user: User, now: datetime | None = None) -> int:
 
 def appeal_overdue_count() -> int:
     return Appeal.objects.filter(state__in=Appeal.OPEN_STATES, due_at__lt=timezone.now()).count()
+
+
+def account_standing(*, user: User, now: datetime | None = None) -> dict:
+    """ "My standing": measures in force with their end, the account's measure history, where it
+    stands on the ladder and what another violation would bring."""
+    now = now or timezone.now()
+    history = list(
+        Decision.objects.filter(
+            subject_type=Decision.SubjectType.ACCOUNT, subject_owner=user, kind__in=measures.LADDER
+        )
+        .prefetch_related(Prefetch("appeals", queryset=Appeal.objects.order_by("-submitted_at")))
+        .order_by("-created_at", "-pk")
+    )
+    counting = sorted(
+        (m for m in history if m.state != Decision.State.REVERSED), key=lambda m: (m.created_at, m.pk)
+    )
+    rung = measures.level(counting, now=now)
+    in_force = [m for m in history if m.is_in_force]
+    return {
+        "in_force": sorted(in_force, key=lambda m: -measures.LADDER.index(m.kind)),
+        "history": history,
+        "level": rung,
+        "ladder": [
+            {
+                "kind": kind,
+                "label": Decision.Kind(kind).label,
+                "reached": index <= rung,
+                "current": index == rung,
+            }
+            for index, kind in enumerate(measures.LADDER)
+        ],
+        "next": measures.next_measure(user.pk, now=now),
+        "good_standing": not [m for m in in_force if m.kind != Decision.Kind.ACCOUNT_WARNING],
+    }

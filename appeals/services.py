@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from appeals import effects, evidence, notifications
+from appeals import effects, evidence, measures, notifications
 from appeals.evidence import MAX_EVIDENCE_FILES
 from appeals.models import (
     APPEAL_REASON_MAX,
@@ -194,12 +194,59 @@ def decision_create(
     return decision, True
 
 
+def account_measure(
+    *,
+    account: User,
+    statement: Statement,
+    acting_user: User | None = None,
+    kind: str | None = None,
+    clearest_rule: bool = False,
+    dedupe_key: str | None = None,
+    internal_note: str = "",
+) -> Decision:
+    """Take a measure against an account: the next rung of the ladder unless staff name one.
+
+    ``acting_user`` None is the pipeline (the clearest rule only): a fully automated decision, never
+    about a staff account. Timed measures end on their own (``appeals.measures.duration``); the
+    effects — reach, posting, visibility, sessions — follow from the decision while it is in force.
+    """
+    if kind is None:
+        kind = measures.next_measure(account.pk, clearest_rule=clearest_rule)
+    if kind not in measures.LADDER:
+        raise ValidationError({"kind": _("Choose one of the listed measures.")})
+    if acting_user is None and not clearest_rule:
+        raise DomainError(_("Only the clearest rule acts without a person."), code="needs_person", status=409)
+    if acting_user is not None and account.pk == acting_user.pk:
+        raise DomainError(
+            _("You cannot take a measure against your own account."), code="own_account", status=409
+        )
+    length = measures.duration(kind)
+    decision, _created = decision_create(
+        subject_owner=account,
+        subject_type=Decision.SubjectType.ACCOUNT,
+        subject_id=account.public_id,
+        subject_title=str(account.public_name),
+        kind=kind,
+        statement=statement,
+        decided_by=acting_user,
+        ends_at=timezone.now() + length if length else None,
+        dedupe_key=dedupe_key,
+        internal_note=internal_note,
+    )
+    return decision
+
+
 _REACH_COSTING_KINDS = {
     Decision.Kind.LABEL_CONFIRMED,
     Decision.Kind.LABEL_SUSPECTED,
     Decision.Kind.REDUCED_DISTRIBUTION,
     Decision.Kind.REMOVAL,
     Decision.Kind.BONUS_WITHDRAWN,
+    # Account measures cost every note of the account its reach (or its audience).
+    Decision.Kind.ACCOUNT_MEASURE,
+    Decision.Kind.POSTING_RESTRICTED,
+    Decision.Kind.SUSPENSION,
+    Decision.Kind.BAN,
 }
 
 

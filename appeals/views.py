@@ -124,6 +124,12 @@ def evidence_file(request: HttpRequest, appeal_id: str, evidence_id: int) -> Fil
 
 @login_required
 @require_safe
+def standing(request: HttpRequest) -> HttpResponse:
+    return render(request, "appeals/standing.html", selectors.account_standing(user=request.user))
+
+
+@login_required
+@require_safe
 def wallet(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from core.errors import DomainError
 
 
 class PrivateResponsesMiddleware:
@@ -24,3 +27,24 @@ class PrivateResponsesMiddleware:
         if request.path.startswith("/api/"):
             patch_vary_headers(response, ["X-Session-Token"])
         return response
+
+
+class DomainErrorPageMiddleware:
+    """A refusal a page did not handle itself (a wrong state, a measure in force) becomes a page with
+    the service's message and status, instead of a server error. The API has its own error shape."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        return render(
+            request,
+            "refused.html",
+            {"message": exception.message, "code": exception.code},
+            status=exception.status,
+        )

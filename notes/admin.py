@@ -9,16 +9,19 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from appeals import measures
 from appeals.models import STATEMENT_MAX, Automation, Decision
 from appeals.services import Statement
 from core.admin import ReadOnlyModelAdmin, service_form_view
 from notes import services
 from notes.forms import split_list
 from notes.models import (
+    AutomationCase,
     Boost,
+    Comment,
     Declaration,
     DeclarationChange,
     DistributionFactor,
@@ -29,8 +32,10 @@ from notes.models import (
     NoteImage,
     ProvenanceSignal,
     Topic,
+    TutorialRule,
 )
 from notes.services import STAFF_NOTE_KINDS
+from notes.services.cases import account_events, case_dismiss, case_escalate
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -442,3 +447,274 @@ class BoostAdmin(ReadOnlyModelAdmin):
         "ends_at",
         "finished_at",
     ]
+
+
+class CommentRemoveForm(forms.Form):
+    summary = forms.CharField(
+        label=_("What is decided (shown to the commenter)"),
+        max_length=STATEMENT_MAX,
+        initial=_("This comment was removed."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    facts = forms.CharField(
+        label=_("Facts and evidence (shown to the commenter)"),
+        max_length=STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    rule_code = forms.ChoiceField(label=_("Guideline"), choices=Decision.RuleCode.choices)
+    source = forms.ChoiceField(label=_("How it came to our attention"), choices=Decision.Source.choices)
+    submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyModelAdmin):
+    """Comments are written and deleted by their authors; staff remove one by a decision."""
+
+    list_display = ["body_start", "author", "note", "state", "client", "created_at"]
+    list_filter = ["state", "client"]
+    list_select_related = ["author", "note"]
+    search_fields = ["body", "author__email", "note__title", "public_id"]
+    readonly_fields = [
+        "remove_link",
+        "public_id",
+        "note",
+        "author",
+        "body",
+        "state",
+        "client",
+        "created_at",
+        "deleted_at",
+    ]
+
+    @admin.display(description=_("comment"))
+    def body_start(self, comment: Comment) -> str:
+        return comment.body[:80]
+
+    @admin.display(description=_("remove"))
+    def remove_link(self, comment: Comment) -> str:
+        if comment.state != Comment.State.VISIBLE:
+            return "—"
+        url = reverse("admin:notes_comment_remove", args=[comment.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Remove this comment"))
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<id:comment_pk>/remove/",
+                self.admin_site.admin_view(self.remove_view),
+                name="notes_comment_remove",
+            ),
+            *super().get_urls(),
+        ]
+
+    def remove_view(self, request: HttpRequest, comment_pk: int) -> HttpResponse:
+        comment = get_object_or_404(Comment.objects.select_related("author", "note"), pk=comment_pk)
+
+        def remove(data: dict) -> Decision:
+            return services.comment_remove(
+                comment=comment,
+                acting_user=request.user,
+                statement=Statement(
+                    summary=data["summary"],
+                    facts=data["facts"],
+                    rule_code=data["rule_code"],
+                    content_type=Decision.ContentType.TEXT,
+                    source=data["source"],
+                ),
+                dedupe_key=f"staff-comment:{data['submission']}",
+            )
+
+        return service_form_view(
+            self,
+            request,
+            permission="appeals.decide",
+            form=CommentRemoveForm(request.POST or None),
+            action=remove,
+            success=_("The comment was removed and its author notified."),
+            done=lambda decision: reverse("admin:appeals_decision_change", args=[decision.pk]),
+            template="admin/notes/comment/remove.html",
+            context={"comment": comment, "title": _("Remove a comment")},
+        )
+
+
+@admin.register(TutorialRule)
+class TutorialRuleAdmin(admin.ModelAdmin):
+    """Phrases and expressions that mark label-removal tutorials, checked on publish, edit and comment."""
+
+    list_display = ["pattern", "kind", "description", "active", "created_at"]
+    list_filter = ["kind", "active"]
+    search_fields = ["pattern", "description"]
+
+
+class CaseEscalateForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Measure"),
+        choices=[("next", _("The next step on the ladder (recommended)"))]
+        + [(k, Decision.Kind(k).label) for k in measures.LADDER],
+        initial="next",
+        widget=forms.RadioSelect,
+    )
+    summary = forms.CharField(
+        label=_("What is decided (shown to the creator)"),
+        max_length=STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    facts = forms.CharField(
+        label=_("Facts and evidence (shown to the creator)"),
+        max_length=STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class CaseDismissForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is the case dismissed? (staff only)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@admin.register(AutomationCase)
+class AutomationCaseAdmin(ReadOnlyModelAdmin):
+    """The queue of accounts whose activity looked machine-driven: escalate to a measure or dismiss."""
+
+    list_display = ["account", "state", "score", "clearest", "opened_at", "window_end"]
+    list_filter = ["state", "clearest"]
+    list_select_related = ["account"]
+    search_fields = ["account__email", "account__display_name", "account__public_id"]
+    readonly_fields = [
+        "actions_links",
+        "account",
+        "state",
+        "score",
+        "clearest",
+        "signals_table",
+        "recent_activity",
+        "window_start",
+        "window_end",
+        "opened_at",
+        "decided_by",
+        "decided_at",
+        "staff_note",
+        "decision",
+    ]
+    exclude = ["signals"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AutomationCase]:
+        return super().get_queryset(request).order_by("-state", "-score", "-opened_at")
+
+    @admin.display(description=_("decide"))
+    def actions_links(self, case: AutomationCase) -> str:
+        if case.state != AutomationCase.State.OPEN:
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a> <a class="button" href="{}">{}</a>',
+            reverse("admin:notes_automationcase_escalate", args=[case.pk]),
+            _("Escalate to a measure"),
+            reverse("admin:notes_automationcase_dismiss", args=[case.pk]),
+            _("Dismiss"),
+        )
+
+    @admin.display(description=_("signals"))
+    def signals_table(self, case: AutomationCase) -> str:
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    "✗" if s.get("fired") else "",
+                    s.get("name"),
+                    s.get("value"),
+                    s.get("threshold"),
+                    s.get("meaning"),
+                )
+                for s in case.signals
+            ),
+        )
+        head = format_html(
+            "<tr><th></th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            _("signal"),
+            _("value"),
+            _("threshold"),
+            _("meaning"),
+        )
+        return format_html("<table>{}{}</table>", head, rows)
+
+    @admin.display(description=_("recent activity"))
+    def recent_activity(self, case: AutomationCase) -> str:
+        events = sorted(
+            account_events(case.account, since=case.window_start, until=case.window_end),
+            key=lambda e: e.at,
+            reverse=True,
+        )[:50]
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((e.at.strftime("%Y-%m-%d %H:%M:%S"), e.kind, e.client, e.text[:120]) for e in events),
+        )
+        return format_html("<table>{}</table>", rows)
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<id:case_pk>/escalate/",
+                self.admin_site.admin_view(self.escalate_view),
+                name="notes_automationcase_escalate",
+            ),
+            path(
+                "<id:case_pk>/dismiss/",
+                self.admin_site.admin_view(self.dismiss_view),
+                name="notes_automationcase_dismiss",
+            ),
+            *super().get_urls(),
+        ]
+
+    def escalate_view(self, request: HttpRequest, case_pk: int) -> HttpResponse:
+        case = get_object_or_404(AutomationCase.objects.select_related("account"), pk=case_pk)
+        initial = {
+            "summary": _("A measure against this account: its activity looked machine-driven."),
+            "facts": "\n".join(
+                f"{s['name']}: {s['value']} ({s['meaning']})" for s in case.signals if s.get("fired")
+            ),
+        }
+
+        def escalate(data: dict) -> Decision:
+            return case_escalate(
+                case=case,
+                acting_user=request.user,
+                kind=None if data["kind"] == "next" else data["kind"],
+                statement=Statement(
+                    summary=data["summary"],
+                    facts=data["facts"],
+                    rule_code=Decision.RuleCode.AI_MANAGED_ACCOUNT,
+                    content_type=Decision.ContentType.ACCOUNT,
+                    automated_detection=Automation.PARTIALLY,
+                    evidence=[s for s in case.signals if s.get("fired")],
+                ),
+            )
+
+        return service_form_view(
+            self,
+            request,
+            permission="appeals.decide",
+            form=CaseEscalateForm(request.POST or None, initial=initial),
+            action=escalate,
+            success=_("The measure was taken and the creator notified."),
+            done=lambda decision: reverse("admin:notes_automationcase_change", args=[case.pk]),
+            template="admin/notes/automationcase/decide.html",
+            context={"case": case, "title": _("Escalate to a measure")},
+        )
+
+    def dismiss_view(self, request: HttpRequest, case_pk: int) -> HttpResponse:
+        case = get_object_or_404(AutomationCase.objects.select_related("account"), pk=case_pk)
+        return service_form_view(
+            self,
+            request,
+            permission="appeals.decide",
+            form=CaseDismissForm(request.POST or None),
+            action=lambda data: case_dismiss(case=case, acting_user=request.user, note=data["note"]),
+            success=_("The case was dismissed."),
+            done=lambda result: reverse("admin:notes_automationcase_changelist"),
+            template="admin/notes/automationcase/decide.html",
+            context={"case": case, "title": _("Dismiss the case")},
+        )

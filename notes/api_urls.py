@@ -12,6 +12,13 @@ urlpatterns = [
     path("notes/<uuid:note_id>/declaration/", apis.NoteDeclarationApi.as_view(), name="note-declaration"),
     path("notes/<uuid:note_id>/publish/", apis.NotePublishApi.as_view(), name="note-publish"),
     path("notes/<uuid:note_id>/traffic/", apis.NoteTrafficApi.as_view(), name="note-traffic"),
+    path("notes/<uuid:note_id>/comments/", apis.CommentListCreateApi.as_view(), name="note-comments"),
+    path(
+        "notes/<uuid:note_id>/comments/<uuid:comment_id>/",
+        apis.CommentDetailApi.as_view(),
+        name="note-comment",
+    ),
+    path("notes/<uuid:note_id>/like/", apis.LikeApi.as_view(), name="note-like"),
     path("vouchers/<uuid:voucher_id>/redeem/", apis.VoucherRedeemApi.as_view(), name="voucher-redeem"),
     path("feed/", apis.FeedApi.as_view(), name="feed"),
     path("feed/<uuid:note_id>/", apis.PublicNoteApi.as_view(), name="feed-note"),

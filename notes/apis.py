@@ -10,16 +10,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.apis import SelectorListApi
+from core.clients import client_of
 from core.errors import DomainError, with_field_names
-from core.pagination import API_PAGE_SIZE
+from core.pagination import API_PAGE_SIZE, cursor
 from core.serializers import StrictCharField
 from notes import selectors, services
 from notes.evidence_text import describe, label_explanation, public_evidence
@@ -27,6 +29,7 @@ from notes.impressions import impressions_flush, impressions_record
 from notes.models import (
     ALT_TEXT_MAX,
     BODY_MAX,
+    COMMENT_MAX,
     MAX_TOOLS,
     MAX_TOPICS,
     TITLE_MAX,
@@ -34,6 +37,7 @@ from notes.models import (
     TOPIC_NAME_MAX,
     USAGE_NOTE_MAX,
     Boost,
+    Comment,
     Degree,
     DistributionFactor,
     ImageScan,
@@ -156,6 +160,7 @@ class PublicNoteSerializer(serializers.Serializer):
     images = ImageSerializer(many=True)
     labels = PublicLabelSerializer(many=True)
     published_at = serializers.DateTimeField()
+    like_count = serializers.IntegerField()
 
     def get_topics(self, note: Note) -> list[str]:
         return [topic.name for topic in note.topics.all()]
@@ -519,3 +524,97 @@ class VoucherRedeemApi(APIView):
             voucher_id=voucher_id, note_id=serializer.validated_data["note"], acting_user=request.user
         )
         return Response(BoostSerializer(boost).data, status=status.HTTP_201_CREATED)
+
+
+# --- interactions ----------------------------------------------------------------------------
+
+
+class CommentSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    author = AuthorSerializer()
+    body = serializers.CharField(help_text="Plain text: show it escaped, with its line breaks.")
+    created_at = serializers.DateTimeField()
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    body = StrictCharField(max_length=COMMENT_MAX, help_text="Plain text, at most 2,000 characters.")
+
+
+class InteractionThrottle(ScopedRateThrottle):
+    """Writing comments and likes: one budget with the browser forms (scope ``interactions``)."""
+
+    scope_attr = "throttle_scope"
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return super().allow_request(request, view)
+
+
+class CommentListCreateApi(ListAPIView):
+    """A published note's comments (newest first; no login needed to read), and writing one."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    throttle_classes = [InteractionThrottle]
+    throttle_scope = "interactions"
+    serializer_class = CommentSerializer
+    pagination_class = cursor("-created_at", "-id")
+    queryset = Comment.objects.none()
+
+    def get_queryset(self) -> QuerySet[Comment]:
+        note = _public_note_or_404(self.request, self.kwargs["note_id"])
+        return Comment.objects.filter(note=note, state=Comment.State.VISIBLE).select_related("author")
+
+    @extend_schema(request=CommentCreateSerializer, responses={201: CommentSerializer})
+    def post(self, request: Request, note_id: str) -> Response:
+        note = _public_note_or_404(request, note_id)
+        data = CommentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = services.comment_create(
+            note=note, author=request.user, body=data.validated_data["body"], client=client_of(request)
+        )
+        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class CommentDetailApi(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, note_id: str, comment_id: str) -> Response:
+        note = _public_note_or_404(request, note_id)
+        comment = selectors.comment_get(note=note, comment_id=comment_id)
+        try:
+            services.comment_delete(comment=comment, acting_user=request.user)
+        except DomainError as exc:
+            raise NotFound(_("Not found.")) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LikeSerializer(serializers.Serializer):
+    liked = serializers.BooleanField()
+    like_count = serializers.IntegerField()
+
+
+class LikeApi(APIView):
+    """Like (POST) or unlike (DELETE) a published note; both are idempotent."""
+
+    throttle_classes = [InteractionThrottle]
+    throttle_scope = "interactions"
+
+    @extend_schema(request=None, responses=LikeSerializer)
+    def post(self, request: Request, note_id: str) -> Response:
+        return self._set(request, note_id, liked=True)
+
+    @extend_schema(request=None, responses=LikeSerializer)
+    def delete(self, request: Request, note_id: str) -> Response:
+        return self._set(request, note_id, liked=False)
+
+    def _set(self, request: Request, note_id: str, *, liked: bool) -> Response:
+        note = _public_note_or_404(request, note_id)
+        note = services.like_set(note=note, user=request.user, liked=liked, client=client_of(request))
+        return Response({"liked": liked, "like_count": note.like_count})
+
+
+def _public_note_or_404(request: Request, note_id: object) -> Note:
+    note = selectors.note_get_public(note_id=note_id, viewer=request.user)
+    if note.state != Note.State.PUBLISHED:
+        raise NotFound(_("Not found."))
+    return note

@@ -18,6 +18,7 @@ _BOUNDS = {
     "REDUCED_FACTOR": (0.001, 1.0, "a multiplier above 0 and at most 1"),
     "ACCOUNT_LIMIT_FACTOR": (0.001, 1.0, "a multiplier above 0 and at most 1"),
     "HALF_LIFE_HOURS": (0.1, 8760.0, "hours, from 0.1 to a year"),
+    "ENGAGEMENT_PER_DOUBLING": (0.0, 1.0, "a share from 0 (likes do not count) to 1"),
     "UNDECLARED_DAYS": (1, 3650, "whole days, from 1 to 3650"),
     "MIN_BODY_CHARS": (0, 20000, "characters, from 0 to 20000"),
     "MIN_IMAGES": (1, 9, "images, from 1 to 9"),

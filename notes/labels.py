@@ -88,7 +88,15 @@ def _ends(decisions: list[Decision], kind: str) -> tuple[bool, datetime | None]:
 
 
 def withheld(decisions: list[Decision]) -> tuple[bool, datetime | None]:
-    return _ends(decisions, Decision.Kind.REMOVAL)
+    """Removed (a removal decision), or its account suspended or banned: until the last one ends."""
+    hiding = [
+        d for d in decisions if d.kind in (Decision.Kind.REMOVAL, Decision.Kind.SUSPENSION, Decision.Kind.BAN)
+    ]
+    if not hiding:
+        return False, None
+    if any(d.ends_at is None for d in hiding):
+        return True, None
+    return True, max(d.ends_at for d in hiding)
 
 
 def reach_reduced(decisions: list[Decision]) -> tuple[bool, datetime | None]:

@@ -52,6 +52,17 @@ class NoteQuerySet(models.QuerySet["Note"]):
         return self.filter(Q(withheld=False) | Q(withheld_until__lte=now))
 
 
+class Client(models.TextChoices):
+    """Where an action came from, for the automation signals (core.clients.client_of)."""
+
+    WEB = "web", _("Browser")
+    APP = "app", _("Mobile app")
+    API = "api", _("API script")
+
+
+COMMENT_MAX = 2000
+
+
 class Traffic(models.TextChoices):
     """The badge a creator sees per note: what its distribution is doing now."""
 
@@ -102,6 +113,12 @@ class Note(models.Model):
     rank_score = models.FloatField(_("ranking score"), default=0.0, editable=False)
     traffic = models.CharField(
         _("traffic"), max_length=10, choices=Traffic.choices, default=Traffic.NORMAL, editable=False
+    )
+    # Likes, counted by notes.services.interactions: the engagement slot of the ranking score.
+    like_count = models.PositiveIntegerField(_("likes"), default=0, editable=False)
+    # Where the note was created from (automation signals).
+    client = models.CharField(
+        _("client"), max_length=4, choices=Client.choices, default=Client.WEB, editable=False
     )
     # When the earliest timed factor ends: the traffic task rebuilds the weight then.
     weight_until = models.DateTimeField(_("weight holds until"), null=True, blank=True, editable=False)
@@ -624,3 +641,152 @@ class ImpressionDay(models.Model):
     @property
     def total(self) -> int:
         return self.organic + self.bonus + self.boost
+
+
+class Comment(models.Model):
+    """A reader's comment on a published note: plain text, shown escaped."""
+
+    class State(models.TextChoices):
+        VISIBLE = "visible", _("Visible")
+        DELETED = "deleted", _("Deleted by its author")
+        REMOVED = "removed", _("Removed by a decision")
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="comments", verbose_name=_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments", verbose_name=_("author")
+    )
+    body = models.TextField(_("comment"), max_length=COMMENT_MAX)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.VISIBLE)
+    client = models.CharField(_("client"), max_length=4, choices=Client.choices)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            # A note's comments in order (notes.selectors.comments_for_note).
+            models.Index(fields=["note", "created_at"], name="notes_comment_note_idx"),
+            # An account's recent activity (the automation scan).
+            models.Index(fields=["author", "created_at"], name="notes_comment_author_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Like(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="likes", verbose_name=_("note"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes", verbose_name=_("user")
+    )
+    client = models.CharField(_("client"), max_length=4, choices=Client.choices)
+    created_at = models.DateTimeField(_("liked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("like")
+        verbose_name_plural = _("likes")
+        constraints = [models.UniqueConstraint(fields=["note", "user"], name="notes_like_once")]
+        indexes = [
+            # An account's recent activity (the automation scan).
+            models.Index(fields=["user", "created_at"], name="notes_like_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ♥ {self.note_id}"
+
+
+class TutorialRule(models.Model):
+    """A phrase or regular expression that marks a "how to remove AI labels" tutorial (staff-managed)."""
+
+    class Kind(models.TextChoices):
+        PHRASE = "phrase", _("Phrase (case and width ignored)")
+        REGEX = "regex", _("Regular expression")
+
+    pattern = models.CharField(_("pattern"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.PHRASE)
+    description = models.CharField(_("what it catches"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["pattern"]
+        verbose_name = _("label-removal tutorial rule")
+        verbose_name_plural = _("label-removal tutorial rules")
+        constraints = [models.UniqueConstraint(fields=["pattern", "kind"], name="notes_tutorialrule_unique")]
+
+    def __str__(self) -> str:
+        return self.pattern
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not self.pattern.strip():
+            raise ValidationError({"pattern": _("Write the phrase or expression to look for.")})
+        if self.kind == self.Kind.REGEX:
+            import re
+
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValidationError(
+                    {"pattern": _("Not a valid regular expression: %(error)s") % {"error": exc}}
+                ) from exc
+
+
+class AutomationCase(models.Model):
+    """An account whose activity looked machine-driven (notes.automation.signals), for staff to review."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        ESCALATED = "escalated", _("Escalated to a measure")
+        DISMISSED = "dismissed", _("Dismissed")
+        ACTED = "acted", _("Measure by the clearest rule")
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="automation_cases",
+        verbose_name=_("account"),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    score = models.FloatField(_("score"))
+    clearest = models.BooleanField(_("all signals fired"), default=False)
+    signals = models.JSONField(_("signals"), default=list)
+    window_start = models.DateTimeField(_("activity from"))
+    window_end = models.DateTimeField(_("activity until"))
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    staff_note = models.TextField(_("note (staff only)"), blank=True, max_length=2000)
+    decision = models.ForeignKey(
+        "appeals.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("measure"),
+    )
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("automation case")
+        verbose_name_plural = _("automation cases")
+        constraints = [
+            # One open case per account: a new scan updates it instead of opening another.
+            models.UniqueConstraint(
+                fields=["account"], condition=Q(state="open"), name="notes_case_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} ({self.score:.2f})"

@@ -1,8 +1,8 @@
 """The feed's ranking score, documented once (README "Traffic").
 
 A note's score at time *t* is ``weight × engagement × 2^(−(t − published) / half-life)``: a
-freshness decay times the distribution weight, with a slot for engagement (comments and likes,
-1.0 until they exist). Taking log2 of it gives
+freshness decay times the distribution weight and the engagement slot (likes, see ``engagement``).
+Taking log2 of it gives
 
     log2(weight × engagement) + published / half-life − t / half-life
 
@@ -27,6 +27,13 @@ def rank_score(
     """The stored ranking key of a published note."""
     half_life = half_life_hours * 3600.0
     return math.log2(max(weight * engagement, MIN_WEIGHT)) + published_at.timestamp() / half_life
+
+
+def engagement(*, likes: int, per_doubling: float) -> float:
+    """The engagement slot: 1 with no likes, then ``per_doubling`` more each time likes double
+    (1 like: 1 + p, 3: 1 + 2p, 1,023: 1 + 10p): likes lift a note, without letting a pile of them
+    outweigh the rules (a bonus, a reduction)."""
+    return 1.0 + per_doubling * math.log2(1 + max(likes, 0))
 
 
 def score_at(*, weight: float, published_at: datetime, now: datetime, half_life_hours: float) -> float:

@@ -324,3 +324,27 @@ def note_traffic(*, note: Note, days: int = TRAFFIC_DAYS, today: date | None = N
         "total": sum(totals.values()),
         "labels": list(Label.objects.current().filter(note=note).order_by("tier", "id")),
     }
+
+
+COMMENTS_SHOWN = 200
+
+
+def comments_for_note(*, note: Note, limit: int = COMMENTS_SHOWN) -> list:
+    """A note's visible comments, oldest first (the latest ``limit``), with their authors."""
+    from notes.models import Comment
+
+    latest = list(
+        Comment.objects.filter(note=note, state=Comment.State.VISIBLE)
+        .select_related("author")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return latest[::-1]
+
+
+def comment_get(*, note: Note, comment_id: object):  # noqa: ANN201
+    from notes.models import Comment
+
+    try:
+        return Comment.objects.get(note=note, public_id=comment_id)
+    except (Comment.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc

@@ -47,3 +47,11 @@ def traffic_tick_if_due() -> None:
             traffic_tick()
         except Exception:
             logger.exception("traffic tick failed")
+
+
+@shared_task
+def automation_scan() -> dict[str, int]:
+    """Every hour: score active accounts for automation; open cases; the clearest rule acts."""
+    from notes.services.cases import automation_scan as scan
+
+    return scan()

@@ -25,6 +25,13 @@ urlpatterns = [
     path("notes/<uuid:note_id>/publish/", views.note_publish, name="note-publish"),
     path("notes/<uuid:note_id>/delete/", views.note_delete, name="note-delete"),
     path("notes/<uuid:note_id>/traffic/", views.note_traffic, name="note-traffic"),
+    path("notes/<uuid:note_id>/comments/", views.comment_create, name="note-comment"),
+    path(
+        "notes/<uuid:note_id>/comments/<uuid:comment_id>/delete/",
+        views.comment_delete,
+        name="note-comment-delete",
+    ),
+    path("notes/<uuid:note_id>/like/", views.note_like, name="note-like"),
     path("notes/<uuid:note_id>/traffic/chart.svg", views.note_traffic_chart, name="note-traffic-chart"),
     path("wallet/<uuid:voucher_id>/redeem/", views.voucher_redeem, name="voucher-redeem"),
 ]

@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.clients import client_of
 from core.errors import DomainError
 from core.forms import add_service_errors
 from core.pagination import LIST_PAGE_SIZE
@@ -63,7 +64,20 @@ def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
         impressions_record(request, [(note, "organic")])
     # Evidence the creator's own declaration covers: no decision, but readers see what the files say.
     covered = [item for item in selectors.note_evidence(note=note) if item["covered"]]
-    return render(request, "notes/note_detail.html", {"note": note, "covered_evidence": covered})
+    public = note.state == Note.State.PUBLISHED and not note.withheld_now()
+    return render(
+        request,
+        "notes/note_detail.html",
+        {
+            "note": note,
+            "covered_evidence": covered,
+            "comments": selectors.comments_for_note(note=note) if public else [],
+            "interactive": public,
+            "liked": public
+            and request.user.is_authenticated
+            and note.likes.filter(user=request.user).exists(),
+        },
+    )
 
 
 @login_required
@@ -365,3 +379,59 @@ def _uuid_or_none(raw: str) -> uuid.UUID | None:
         return uuid.UUID(raw)
     except ValueError:
         return None
+
+
+# --- interactions ----------------------------------------------------------------------------
+
+
+def _public_note(request: HttpRequest, note_id: str) -> Note:
+    note = selectors.note_get_public(note_id=note_id, viewer=request.user)
+    if note.state != Note.State.PUBLISHED:
+        raise Http404
+    return note
+
+
+@login_required
+@require_POST
+@throttled("interactions")
+def comment_create(request: HttpRequest, note_id: str) -> HttpResponse:
+    note = _public_note(request, note_id)
+    try:
+        services.comment_create(
+            note=note, author=request.user, body=request.POST.get("body", ""), client=client_of(request)
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your comment is published."))
+    return redirect(f"{note_url(note)}#comments")
+
+
+@login_required
+@require_POST
+def comment_delete(request: HttpRequest, note_id: str, comment_id: str) -> HttpResponse:
+    note = _public_note(request, note_id)
+    comment = selectors.comment_get(note=note, comment_id=comment_id)
+    try:
+        services.comment_delete(comment=comment, acting_user=request.user)
+    except DomainError as exc:
+        raise Http404 from exc
+    messages.success(request, _("Your comment was deleted."))
+    return redirect(f"{note_url(note)}#comments")
+
+
+@login_required
+@require_POST
+@throttled("interactions")
+def note_like(request: HttpRequest, note_id: str) -> HttpResponse:
+    note = _public_note(request, note_id)
+    services.like_set(
+        note=note, user=request.user, liked=request.POST.get("liked") != "0", client=client_of(request)
+    )
+    return redirect(f"{note_url(note)}#like")
+
+
+def note_url(note: Note) -> str:
+    from django.urls import reverse
+
+    return reverse("note-detail", args=[note.public_id])

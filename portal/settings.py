@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
     "core.middleware.PrivateResponsesMiddleware",
+    "core.middleware.DomainErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -246,6 +247,8 @@ REST_FRAMEWORK = {
         "uploads": os.environ.get("API_THROTTLE_UPLOADS", "60/hour"),
         # Original-size downloads (a full decode when a label state is first rendered).
         "downloads": os.environ.get("API_THROTTLE_DOWNLOADS", "300/hour"),
+        # Comments and likes per user, browser and API alike.
+        "interactions": os.environ.get("API_THROTTLE_INTERACTIONS", "30/min"),
     },
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON everywhere; the upload endpoints declare multipart themselves.
@@ -312,6 +315,8 @@ CELERY_BEAT_SCHEDULE = {
     "resend-outbox": {"task": "core.tasks.resend_outbox", "schedule": timedelta(minutes=1)},
     # Impressions into daily rows, boosts delivered or ended, timed traffic factors rebuilt.
     "traffic-tick": {"task": "notes.tasks.traffic_tick", "schedule": timedelta(minutes=1)},
+    # Accounts active in the window are scored for automation; cases open for staff.
+    "automation-scan": {"task": "notes.tasks.automation_scan", "schedule": timedelta(hours=1)},
     # Timed decisions end on schedule (readers already honour ends_at before this runs).
     "expire-decisions": {
         "task": "appeals.tasks.expire_decisions",
@@ -424,6 +429,8 @@ SUNLIGHT_TRAFFIC = {
     "UNDECLARED_DAYS": env_int("SUNLIGHT_TRAFFIC_UNDECLARED_DAYS", 30),
     "REDUCED_FACTOR": env_float("SUNLIGHT_TRAFFIC_REDUCED_FACTOR", 0.2),
     "ACCOUNT_LIMIT_FACTOR": env_float("SUNLIGHT_TRAFFIC_ACCOUNT_LIMIT_FACTOR", 0.3),
+    # Engagement: each doubling of a note's likes adds this much to its ranking multiplier.
+    "ENGAGEMENT_PER_DOUBLING": env_float("SUNLIGHT_TRAFFIC_ENGAGEMENT_PER_DOUBLING", 0.1),
     # Freshness: a note's score halves every HALF_LIFE_HOURS at equal weight.
     "HALF_LIFE_HOURS": env_float("SUNLIGHT_TRAFFIC_HALF_LIFE_HOURS", 24.0),
     # Substantive: at least this much text about the work, or at least this many images.
@@ -436,6 +443,33 @@ SUNLIGHT_TRAFFIC = {
     "BOOST_DAYS": env_int("SUNLIGHT_TRAFFIC_BOOST_DAYS", 14),
     "BOOST_SLOTS": [int(x) if x.isdigit() else x for x in env_list("SUNLIGHT_TRAFFIC_BOOST_SLOTS")]
     or [0, 12],
+}
+# Gradient measures against accounts (appeals.measures; README "Account measures").
+SUNLIGHT_MEASURES = {
+    "REDUCED_DAYS": env_int("SUNLIGHT_MEASURE_REDUCED_DAYS", 14),
+    "RESTRICTED_DAYS": env_int("SUNLIGHT_MEASURE_RESTRICTED_DAYS", 7),
+    "SUSPENSION_DAYS": env_int("SUNLIGHT_MEASURE_SUSPENSION_DAYS", 30),
+    # Each full clean period lowers an account one rung; after the window it starts again.
+    "DECAY_DAYS": env_int("SUNLIGHT_MEASURE_DECAY_DAYS", 90),
+    "REPEAT_WINDOW_DAYS": env_int("SUNLIGHT_MEASURE_REPEAT_WINDOW_DAYS", 365),
+}
+# Automation signals (notes.automation.signals; README "Automation signals"): thresholds as settings.
+SUNLIGHT_AUTOMATION = {
+    "REGULARITY_CV": env_float("SUNLIGHT_AUTOMATION_REGULARITY_CV", 0.1),
+    "SPREAD_ENTROPY": env_float("SUNLIGHT_AUTOMATION_SPREAD_ENTROPY", 0.9),
+    "LATENCY_SECONDS": env_float("SUNLIGHT_AUTOMATION_LATENCY_SECONDS", 30.0),
+    "DUPLICATE_SHARE": env_float("SUNLIGHT_AUTOMATION_DUPLICATE_SHARE", 0.5),
+    "DUPLICATE_SIMILARITY": env_float("SUNLIGHT_AUTOMATION_DUPLICATE_SIMILARITY", 0.8),
+    "BURST_PER_MINUTE": env_int("SUNLIGHT_AUTOMATION_BURST_PER_MINUTE", 10),
+    "API_SHARE": env_float("SUNLIGHT_AUTOMATION_API_SHARE", 0.9),
+    "MIN_SIGNALS": env_int("SUNLIGHT_AUTOMATION_MIN_SIGNALS", 3),
+    "CASE_SCORE": env_float("SUNLIGHT_AUTOMATION_CASE_SCORE", 0.5),
+    "MIN_ACTIONS": env_int("SUNLIGHT_AUTOMATION_MIN_ACTIONS", 20),
+    "MIN_SAMPLES": env_int("SUNLIGHT_AUTOMATION_MIN_SAMPLES", 5),
+    "SPREAD_MIN_HOURS": env_int("SUNLIGHT_AUTOMATION_SPREAD_MIN_HOURS", 36),
+    # The window the periodic scan reads, and whether the clearest rule may act without a person.
+    "WINDOW_HOURS": env_int("SUNLIGHT_AUTOMATION_WINDOW_HOURS", 48),
+    "CLEAREST_RULE_ACTS": env_bool("SUNLIGHT_AUTOMATION_CLEAREST_RULE_ACTS", True),
 }
 SUNLIGHT_IMPRESSIONS_REDIS_URL = os.environ.get("SUNLIGHT_IMPRESSIONS_REDIS_URL", REDIS_CACHE_URL)
 

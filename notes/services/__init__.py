@@ -4,7 +4,7 @@ Every change to a note, its images, its declaration or its labels goes through t
 views, API views, admin actions and tasks all call these functions.
 """
 
-from notes.services.decisions import STAFF_NOTE_KINDS, note_decide
+from notes.services.decisions import STAFF_NOTE_KINDS, comment_remove, note_decide
 from notes.services.declarations import DeclarationInput, note_declare
 from notes.services.distribution import distribution_refresh_due, note_distribution_sync
 from notes.services.effects import account_decision_effects, note_decision_effects, note_effects_sync
@@ -14,6 +14,7 @@ from notes.services.images import (
     note_image_download,
     note_image_remove,
 )
+from notes.services.interactions import comment_create, comment_delete, like_set
 from notes.services.notes import note_create, note_delete, note_publish, note_update
 from notes.services.traffic import boosts_finish_due, note_feature, note_unfeature, voucher_redeem
 
@@ -22,6 +23,10 @@ __all__ = [
     "DeclarationInput",
     "account_decision_effects",
     "boosts_finish_due",
+    "comment_create",
+    "comment_delete",
+    "comment_remove",
+    "like_set",
     "distribution_refresh_due",
     "note_distribution_sync",
     "note_feature",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from appeals import services as ledger
 from appeals.models import Automation, Decision
-from notes.models import Label, Note
+from notes.models import Comment, Label, Note
 
 # What staff may decide about a note (account measures arrive with their own issue).
 STAFF_NOTE_KINDS = (
@@ -57,6 +57,23 @@ def note_decide(
         decided_by=acting_user,
         ends_at=ends_at,
         internal_note=internal_note,
+        dedupe_key=dedupe_key,
+    )
+    return decision
+
+
+def comment_remove(
+    *, comment: Comment, acting_user: User, statement: ledger.Statement, dedupe_key: str | None = None
+) -> Decision:
+    """Staff remove a comment: a removal decision about it, with reasons; its author can appeal."""
+    decision, _created = ledger.decision_create(
+        subject_owner=comment.author,
+        subject_type=Decision.SubjectType.COMMENT,
+        subject_id=comment.public_id,
+        subject_title=comment.body[:80],
+        kind=Decision.Kind.REMOVAL,
+        statement=statement,
+        decided_by=acting_user,
         dedupe_key=dedupe_key,
     )
     return decision

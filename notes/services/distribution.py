@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from appeals import measures
 from appeals.models import Decision
 from notes import labels, ranking, similarity
 from notes.models import (
@@ -65,11 +66,11 @@ def note_distribution_sync(*, note: Note, now: datetime | None = None) -> None:
     images = list(note.images.order_by("position", "id"))
     fingerprint = fingerprint_sync(note, images=images)
     decisions = labels.decisions_in_force_for(note, now=now)
-    account = list(
-        Decision.objects.in_force(now).filter(
-            subject_type=Decision.SubjectType.ACCOUNT, subject_owner_id=note.author_id
-        )
-    )
+    # Good standing: no measure in force beyond a warning (a warning is a record, not a penalty).
+    account = [
+        m for m in measures.in_force(note.author_id, now=now) if m.kind != Decision.Kind.ACCOUNT_WARNING
+    ]
+    limiting = [m for m in account if m.kind in measures.LIMITS_REACH]
     wanted: dict[str, dict] = {
         Factor.QUALITY_BONUS: _quality_bonus(
             note, decisions, account, conf, images=images, fingerprint=fingerprint
@@ -97,8 +98,8 @@ def note_distribution_sync(*, note: Note, now: datetime | None = None) -> None:
             "decision": decision,
             "until": decision.ends_at,
         }
-    if account:
-        decision = _most_lasting(account)
+    if limiting:
+        decision = _most_lasting(limiting)
         wanted[Factor.ACCOUNT_LIMIT] = {
             "value": conf["ACCOUNT_LIMIT_FACTOR"],
             "reason": Reason.ACCOUNT_LIMIT,
@@ -120,10 +121,30 @@ def note_distribution_sync(*, note: Note, now: datetime | None = None) -> None:
         traffic = Traffic.BONUS
     else:
         traffic = Traffic.NORMAL
-    rank = ranking.rank_score(
-        weight=weight, published_at=note.published_at, half_life_hours=conf["HALF_LIFE_HOURS"]
+    _store(
+        note,
+        weight=weight,
+        rank=_rank(note, weight, conf),
+        traffic=traffic,
+        until=min(ends) if ends else None,
     )
-    _store(note, weight=weight, rank=rank, traffic=traffic, until=min(ends) if ends else None)
+
+
+def _rank(note: Note, weight: float, conf: dict) -> float:
+    return ranking.rank_score(
+        weight=weight,
+        published_at=note.published_at,
+        half_life_hours=conf["HALF_LIFE_HOURS"],
+        engagement=ranking.engagement(likes=note.like_count, per_doubling=conf["ENGAGEMENT_PER_DOUBLING"]),
+    )
+
+
+def note_rank_refresh(*, note: Note) -> None:
+    """Only the ranking score, after a like: the weight and its factors are unchanged."""
+    if note.state == Note.State.PUBLISHED and note.published_at is not None:
+        rank = _rank(note, note.weight, traffic_settings())
+        Note.objects.filter(pk=note.pk).update(rank_score=rank)
+        note.rank_score = rank
 
 
 def _ends(decision: Decision, conf: dict) -> datetime:

@@ -9,6 +9,8 @@ when the creator's own answer changes.
 
 from __future__ import annotations
 
+from accounts.services import user_sessions_revoke
+from appeals import measures
 from appeals.models import Decision
 from notes import labels
 from notes.models import Declaration, Label, Note
@@ -24,7 +26,9 @@ def note_effects_sync(*, note: Note) -> None:
     decisions = labels.decisions_in_force_for(note)
     _platform_labels_sync(note, decisions)
     _declared_label_sync(note)
-    withheld, withheld_until = labels.withheld(decisions)
+    # A suspended or banned account's notes are withheld too, for as long as the measure lasts.
+    hiding = [m for m in measures.in_force(note.author_id) if m.kind in measures.HIDES_CONTENT]
+    withheld, withheld_until = labels.withheld(decisions + hiding)
     reduced, reduced_until = labels.reach_reduced(decisions)
     changed = {
         "withheld": withheld,
@@ -90,6 +94,31 @@ def note_decision_effects(decision: Decision) -> None:
 
 def account_decision_effects(decision: Decision) -> None:
     """Effect handler for decisions about an account: every note of the account is rebuilt, since
-    what a note shows may rest on measures against its author (reach limits, posting blocks)."""
+    what a note shows rests on measures against its author (reach limits, withheld while suspended
+    or banned); a ban as it is made also signs the account out everywhere. Posting blocks are read
+    by the services themselves (``notes.services.standing``)."""
     for note in Note.objects.select_for_update().filter(author_id=decision.subject_owner_id).order_by("pk"):
         note_effects_sync(note=note)
+    if decision.kind == Decision.Kind.BAN and decision.state == Decision.State.IN_FORCE:
+        user_sessions_revoke(user=decision.subject_owner)
+
+
+def comment_decision_effects(decision: Decision) -> None:
+    """Effect handler for decisions about a comment: removed while a removal decision is in force."""
+    from notes.models import Comment
+
+    comment = Comment.objects.select_for_update().filter(public_id=decision.subject_id).first()
+    if comment is None or comment.state == Comment.State.DELETED:
+        return
+    removed = (
+        Decision.objects.in_force()
+        .filter(
+            subject_type=Decision.SubjectType.COMMENT,
+            subject_id=comment.public_id,
+            kind=Decision.Kind.REMOVAL,
+        )
+        .exists()
+    )
+    state = Comment.State.REMOVED if removed else Comment.State.VISIBLE
+    if comment.state != state:
+        Comment.objects.filter(pk=comment.pk).update(state=state)

@@ -21,6 +21,7 @@ from core.uploads import UploadRejected, check_declared_size, rejection_error
 from notes import media, propagation, similarity
 from notes.models import ALT_TEXT_MAX, MAX_IMAGES, ImageScan, Note, NoteImage
 from notes.services.notes import lock_note, require_editable
+from notes.services.standing import require_can_post
 
 
 def note_image_check_size(*, size: int, field: str = "image", name: str | None = None) -> None:
@@ -36,6 +37,7 @@ def note_image_add(
     Files are written before the row; if anything fails, the files written so far are
     deleted, so a failed upload leaves neither a row nor an orphan file.
     """
+    require_can_post(acting_user)
     try:
         processed = media.process_image(data)
     except UploadRejected as exc:

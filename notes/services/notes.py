@@ -19,6 +19,8 @@ from notes.rendering import render_markdown
 from notes.selectors import note_evidence
 from notes.services.distribution import note_distribution_sync
 from notes.services.effects import note_effects_sync
+from notes.services.rules import note_rules_check
+from notes.services.standing import require_can_post
 
 
 def lock_note(note: Note) -> Note:
@@ -56,6 +58,7 @@ def _topic_get_or_create(name: str) -> Topic:
 
 
 def note_create(*, author: User, title: str, body: str = "", topics: Iterable[str] = ()) -> Note:
+    require_can_post(author)
     note = Note(author=author, title=title.strip(), body=body)
     note.body_html = render_markdown(note.body)
     note.full_clean(exclude=["body_html"])
@@ -73,6 +76,7 @@ def note_update(
     body: str | None = None,
     topics: Iterable[str] | None = None,
 ) -> Note:
+    require_can_post(acting_user)
     with transaction.atomic():
         note = lock_note(note)
         require_editable(note)
@@ -91,10 +95,12 @@ def note_update(
             note.topics.set(_topics_from_names(topics))
         if note.state == Note.State.PUBLISHED and (body is not None or title is not None):
             note_distribution_sync(note=note)  # the originality check reads the text
+            note_rules_check(note=note)
     return note
 
 
 def note_publish(*, note: Note, acting_user: User) -> Note:
+    require_can_post(acting_user)
     with transaction.atomic():
         note = lock_note(note)
         if note.state == Note.State.PUBLISHED:
@@ -137,6 +143,7 @@ def note_publish(*, note: Note, acting_user: User) -> Note:
         )
         note.save(update_fields=["state", "published_at", "updated_at", "evidence_shown"])
         note_effects_sync(note=note)
+        note_rules_check(note=note)
         enqueue_on_commit("notes.tasks.apply_provenance", note.pk)
     return note
 

@@ -5,7 +5,9 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from notes import services
 from notes.models import Label, Note
+from tests.factories import UserFactory
 from tests.images import jpeg_bytes, png_bytes
 from tests.notes.conftest import declare, make_draft, make_published
 
@@ -147,9 +149,11 @@ def test_the_feed_runs_a_fixed_number_of_queries(client, creator, count, django_
 @pytest.mark.parametrize("images", [1, 5])
 def test_a_note_page_runs_a_fixed_number_of_queries(client, creator, images, django_assert_num_queries):
     note = make_published(creator, images=images)
+    for n in range(images):
+        services.comment_create(note=note, author=UserFactory(), body=f"Comment {n}")
     # note (+author, declaration) + labels + images + topics + declaration history
-    # + the files' evidence (images with scans, signals)
-    with django_assert_num_queries(7):
+    # + the files' evidence (images with scans, signals) + the comments with their authors
+    with django_assert_num_queries(8):
         response = client.get(f"/notes/{note.public_id}/")
     assert response.status_code == 200
 

@@ -251,6 +251,26 @@ class World:
         )
 
     @cached_property
+    def comment(self):
+        """Creator A's comment on their own published note."""
+        return note_services.comment_create(note=self.published, author=self.a, body="A's own comment")
+
+    @cached_property
+    def tutorialrule(self):
+        from notes.models import TutorialRule
+
+        return TutorialRule.objects.create(pattern="matrix phrase", kind="phrase")
+
+    @cached_property
+    def case(self):
+        from notes.models import AutomationCase
+
+        now = timezone.now()
+        return AutomationCase.objects.create(
+            account=self.b, score=0.67, signals=[], window_start=now - timedelta(hours=48), window_end=now
+        )
+
+    @cached_property
     def scan(self):
         """An image with generator metadata, scanned: an ImageScan and its ProvenanceSignals."""
         note = note_services.note_create(author=self.a, title="Harbour sketch")
@@ -570,6 +590,51 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             perms=("view_note",),
         ),
     ),
+    "note-comment": (
+        get(note_url("note-comment", "published"), (LOGIN, 405, 405, 405, 405, 405), label="not-allowed"),
+        post(
+            note_url("note-comment", "published"),
+            (LOGIN, *[Go(lambda w: f"/notes/{w.published.public_id}/#comments", exact=True)] * 5),
+            data=lambda w: {"body": ""},
+        ),
+        post(
+            note_url("note-comment"),
+            (LOGIN, 404, 404, 404, 404, 404),
+            data=lambda w: {"body": "On a draft"},
+            label="draft",
+            intact=lambda w: not w.draft.comments.exists(),
+            actor="nobody",
+        ),
+    ),
+    "note-comment-delete": (
+        post(
+            lambda w: reverse("note-comment-delete", args=[w.published.public_id, w.comment.public_id]),
+            (
+                LOGIN,
+                Go(lambda w: f"/notes/{w.published.public_id}/#comments", exact=True),
+                404,
+                404,
+                404,
+                404,
+            ),
+            intact=lambda w: type(w.comment).objects.get(pk=w.comment.pk).state == "visible",
+        ),
+    ),
+    "note-like": (
+        post(
+            note_url("note-like", "published"),
+            (LOGIN, *[Go(lambda w: f"/notes/{w.published.public_id}/#like", exact=True)] * 5),
+            data=lambda w: {"liked": "1"},
+        ),
+        post(
+            note_url("note-like", "withheld"),
+            (LOGIN, 404, 404, 404, 404, 404),
+            data=lambda w: {"liked": "1"},
+            label="withheld",
+            intact=lambda w: not w.withheld.likes.exists(),
+            actor="nobody",
+        ),
+    ),
     "voucher-redeem": (
         get(voucher_url("voucher-redeem"), (LOGIN, 405, 405, 405, 405, 405), label="not-allowed"),
         post(
@@ -625,6 +690,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             private=lambda w: f"{w.voucher.impressions:,}",
         ),
     ),
+    "appeals:standing": (get(fixed("/appeals/standing/"), (LOGIN, 200, 200, 200, 200, 200)),),
     "appeals:decision": (
         get(decision_url("appeals:decision"), (LOGIN, 200, 404, 404, 404, 404), perms=("view_decision",)),
         post(
@@ -859,6 +925,37 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         ),
     ),
     "v1:feed": (api("GET", fixed("/api/v1/feed/"), (200, 200, 200, 200, 200, 200), hidden=hidden_notes),),
+    "v1:note-comments": (
+        api("GET", note_url("v1:note-comments", "published"), (200, 200, 200, 200, 200, 200)),
+        api("GET", note_url("v1:note-comments"), (404, 404, 404, 404, 404, 404), label="draft"),
+        api(
+            "POST",
+            note_url("v1:note-comments", "published"),
+            (401, 400, 400, 400, 400, 400),
+            data=lambda w: {},
+        ),
+    ),
+    "v1:note-comment": (
+        api(
+            "DELETE",
+            lambda w: reverse("v1:note-comment", args=[w.published.public_id, w.comment.public_id]),
+            (401, 204, 404, 404, 404, 404),
+            intact=lambda w: type(w.comment).objects.get(pk=w.comment.pk).state == "visible",
+        ),
+    ),
+    "v1:note-like": (
+        api("POST", note_url("v1:note-like", "published"), (401, 200, 200, 200, 200, 200)),
+        api("DELETE", note_url("v1:note-like", "published"), (401, 200, 200, 200, 200, 200)),
+        api(
+            "POST",
+            note_url("v1:note-like", "withheld"),
+            (401, 404, 404, 404, 404, 404),
+            label="withheld",
+            intact=lambda w: not w.withheld.likes.exists(),
+            actor="nobody",
+        ),
+    ),
+    "v1:standing": (api("GET", fixed("/api/v1/standing/"), (401, 200, 200, 200, 200, 200)),),
     "v1:note-traffic": (
         api(
             "GET",
@@ -926,6 +1023,54 @@ MATRIX.update(
                 perms=("decide",),
                 data=lambda w: {"kind": ""},
                 intact=lambda w: not Decision.objects.filter(subject_id=w.published.public_id).exists(),
+            ),
+        ),
+        "admin:appeals_decision_measure": (
+            get(admin_pk("admin:appeals_decision_measure", "b"), (*ADMIN_OUT, 403, 200), perms=("decide",)),
+            post(
+                admin_pk("admin:appeals_decision_measure", "b"),
+                (*ADMIN_OUT, 403, 200),
+                perms=("decide",),
+                data=lambda w: {"kind": "next"},
+                intact=lambda w: not Decision.objects.filter(subject_owner=w.b).exists(),
+            ),
+        ),
+        "admin:notes_comment_remove": (
+            get(admin_pk("admin:notes_comment_remove", "comment"), (*ADMIN_OUT, 403, 200), perms=("decide",)),
+            post(
+                admin_pk("admin:notes_comment_remove", "comment"),
+                (*ADMIN_OUT, 403, 200),
+                perms=("decide",),
+                data=lambda w: {"summary": ""},
+                intact=lambda w: not Decision.objects.filter(subject_id=w.comment.public_id).exists(),
+            ),
+        ),
+        "admin:notes_automationcase_escalate": (
+            get(
+                admin_pk("admin:notes_automationcase_escalate", "case"),
+                (*ADMIN_OUT, 403, 200),
+                perms=("decide",),
+            ),
+            post(
+                admin_pk("admin:notes_automationcase_escalate", "case"),
+                (*ADMIN_OUT, 403, 200),
+                perms=("decide",),
+                data=lambda w: {"kind": "next", "summary": "", "facts": ""},
+                intact=lambda w: type(w.case).objects.get(pk=w.case.pk).state == "open",
+            ),
+        ),
+        "admin:notes_automationcase_dismiss": (
+            get(
+                admin_pk("admin:notes_automationcase_dismiss", "case"),
+                (*ADMIN_OUT, 403, 200),
+                perms=("decide",),
+            ),
+            post(
+                admin_pk("admin:notes_automationcase_dismiss", "case"),
+                (*ADMIN_OUT, 403, 200),
+                perms=("decide",),
+                data=lambda w: {"note": ""},
+                intact=lambda w: type(w.case).objects.get(pk=w.case.pk).state == "open",
             ),
         ),
         "admin:notes_note_feature": (
@@ -1081,6 +1226,9 @@ ADMIN_MODELS = [
     AdminModel("notes", "imagescan", "scan", add=False, delete=False, change=False),
     AdminModel("notes", "featuring", "featuring", add=False, delete=False, change=False),
     AdminModel("notes", "boost", "boost", add=False, delete=False, change=False),
+    AdminModel("notes", "comment", "comment", add=False, delete=False, change=False),
+    AdminModel("notes", "automationcase", "case", add=False, delete=False, change=False),
+    AdminModel("notes", "tutorialrule", "tutorialrule", add=True, delete=True),
 ]
 
 

@@ -49,6 +49,7 @@ def test_every_readme_command_is_run_or_excused():
         "python3 dev.py serve",
         ".venv/bin/python -m notes.provenance PATH [PATH ...] --json",
         "DJANGO_DEBUG=1 .venv/bin/python manage.py traffic_rebuild",
+        "DJANGO_DEBUG=1 .venv/bin/python manage.py score_automation --events FILE.jsonl --json",
     }
     unknown = [c for c in readme_commands() if c not in NOT_RUN and c not in runners]
     assert unknown == [], f"README commands with no test: {unknown}"
@@ -97,6 +98,28 @@ def test_the_traffic_rebuild_command_runs_as_written(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Rebuilt the distribution of 6 published notes." in result.stdout
+
+
+def test_the_score_automation_command_runs_as_written(tmp_path):
+    from tests.notes import automation_logs
+
+    log = ROOT / "FILE.jsonl"  # the README's placeholder name, in the folder its commands run from
+    automation_logs.write(log, automation_logs.bot(), automation_logs.person())
+    try:
+        result = subprocess.run(  # noqa: S602 - the README's line exactly as a shell runs it  # nosec B602
+            "DJANGO_DEBUG=1 .venv/bin/python manage.py score_automation --events FILE.jsonl --json",
+            shell=True,
+            cwd=ROOT,
+            env=_clean_env(SUNLIGHT_VAR_DIR=str(tmp_path)),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        log.unlink()
+    assert result.returncode == 0, result.stderr
+    rows = {row["account"]: row for row in map(json.loads, result.stdout.splitlines())}
+    assert rows["bot-7"]["case"] is True and rows["mei"]["case"] is False
 
 
 def _free_port() -> int:

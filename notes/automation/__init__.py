@@ -1,0 +1,1 @@
+"""Automation signals: is an account driven by a machine? Plain Python, no Django (see signals.py)."""
