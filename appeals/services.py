@@ -210,29 +210,33 @@ def account_measure(
     about a staff account. Timed measures end on their own (``appeals.measures.duration``); the
     effects — reach, posting, visibility, sessions — follow from the decision while it is in force.
     """
-    if kind is None:
-        kind = measures.next_measure(account.pk, clearest_rule=clearest_rule)
-    if kind not in measures.LADDER:
-        raise ValidationError({"kind": _("Choose one of the listed measures.")})
     if acting_user is None and not clearest_rule:
         raise DomainError(_("Only the clearest rule acts without a person."), code="needs_person", status=409)
     if acting_user is not None and account.pk == acting_user.pk:
         raise DomainError(
             _("You cannot take a measure against your own account."), code="own_account", status=409
         )
-    length = measures.duration(kind)
-    decision, _created = decision_create(
-        subject_owner=account,
-        subject_type=Decision.SubjectType.ACCOUNT,
-        subject_id=account.public_id,
-        subject_title=str(account.public_name),
-        kind=kind,
-        statement=statement,
-        decided_by=acting_user,
-        ends_at=timezone.now() + length if length else None,
-        dedupe_key=dedupe_key,
-        internal_note=internal_note,
-    )
+    with transaction.atomic():
+        # One measure at a time per account: the next rung is read and taken under the account's lock,
+        # so two staff members (or a scan and a person) at once climb one rung each, in order.
+        User.objects.select_for_update().get(pk=account.pk)
+        if kind is None:
+            kind = measures.next_measure(account.pk, clearest_rule=clearest_rule)
+        if kind not in measures.LADDER:
+            raise ValidationError({"kind": _("Choose one of the listed measures.")})
+        length = measures.duration(kind)
+        decision, _created = decision_create(
+            subject_owner=account,
+            subject_type=Decision.SubjectType.ACCOUNT,
+            subject_id=account.public_id,
+            subject_title=str(account.public_name),
+            kind=kind,
+            statement=statement,
+            decided_by=acting_user,
+            ends_at=timezone.now() + length if length else None,
+            dedupe_key=dedupe_key,
+            internal_note=internal_note,
+        )
     return decision
 
 

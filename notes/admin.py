@@ -31,11 +31,15 @@ from notes.models import (
     Note,
     NoteImage,
     ProvenanceSignal,
+    Report,
+    ReportFiling,
     Topic,
     TutorialRule,
 )
 from notes.services import STAFF_NOTE_KINDS
 from notes.services.cases import account_events, case_dismiss, case_escalate
+from notes.services.distribution import near_duplicates
+from notes.services.reports import report_resolve
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -349,6 +353,7 @@ class NoteAdmin(ReadOnlyModelAdmin):
                 "decisions": Decision.objects.filter(
                     subject_type=Decision.SubjectType.NOTE, subject_id=note.public_id
                 ),
+                "copies": near_duplicates(note),
             },
         )
 
@@ -717,4 +722,132 @@ class AutomationCaseAdmin(ReadOnlyModelAdmin):
             done=lambda result: reverse("admin:notes_automationcase_changelist"),
             template="admin/notes/automationcase/decide.html",
             context={"case": case, "title": _("Dismiss the case")},
+        )
+
+
+class ReportFilingInline(ReadOnlyInline):
+    model = ReportFiling
+    fields = ["reporter", "comment", "created_at"]
+    readonly_fields = fields
+
+
+class ReportResolveForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[
+            ("dismiss", _("Dismiss: nothing breaks the guidelines")),
+            ("label", _("Label the note as suspected AI")),
+            ("remove", _("Remove the note or the comment")),
+            ("measure", _("Take the next measure against the account")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reply = forms.CharField(
+        label=_("Reply to the reporters"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    summary = forms.CharField(
+        label=_("What is decided (shown to the creator)"),
+        max_length=STATEMENT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    facts = forms.CharField(
+        label=_("Facts and evidence (shown to the creator)"),
+        max_length=STATEMENT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    rule_code = forms.ChoiceField(label=_("Guideline"), choices=Decision.RuleCode.choices, required=False)
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyModelAdmin):
+    """Readers' reports, merged per subject and category: most reported first."""
+
+    list_display = ["category", "subject_type", "account", "filings_count", "state", "last_at"]
+    list_filter = ["state", "category", "subject_type"]
+    list_select_related = ["account"]
+    search_fields = ["account__email", "account__display_name", "subject_key"]
+    readonly_fields = [
+        "resolve_link",
+        "subject_link",
+        "category",
+        "account",
+        "filings_count",
+        "state",
+        "first_at",
+        "last_at",
+        "handled_by",
+        "handled_at",
+        "reply",
+        "decision",
+    ]
+    exclude = ["note", "comment", "subject_type"]
+    inlines = [ReportFilingInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Report]:
+        return super().get_queryset(request).order_by("-state", "-filings_count", "-last_at")
+
+    @admin.display(description=_("reported"))
+    def subject_link(self, report: Report) -> str:
+        if report.comment is not None:
+            return format_html("{}: <q>{}</q>", _("Comment"), report.comment.body[:200])
+        if report.note is not None:
+            return format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                reverse("note-detail", args=[report.note.public_id]),
+                report.note.title,
+            )
+        return str(report.account)
+
+    @admin.display(description=_("handle"))
+    def resolve_link(self, report: Report) -> str:
+        if report.state != Report.State.OPEN:
+            return "—"
+        url = reverse("admin:notes_report_resolve", args=[report.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Handle this report"))
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<id:report_pk>/resolve/",
+                self.admin_site.admin_view(self.resolve_view),
+                name="notes_report_resolve",
+            ),
+            *super().get_urls(),
+        ]
+
+    def resolve_view(self, request: HttpRequest, report_pk: int) -> HttpResponse:
+        report = get_object_or_404(Report.objects.select_related("note", "comment", "account"), pk=report_pk)
+
+        def resolve(data: dict) -> Report:
+            statement = None
+            if data["action"] != "dismiss":
+                statement = Statement(
+                    summary=data["summary"],
+                    facts=data["facts"],
+                    rule_code=data["rule_code"] or Decision.RuleCode.OTHER,
+                    rule="" if data["rule_code"] else str(report.get_category_display()),
+                    content_type=Decision.ContentType.ACCOUNT
+                    if data["action"] == "measure"
+                    else Decision.ContentType.TEXT,
+                )
+            return report_resolve(
+                report=report,
+                acting_user=request.user,
+                action=data["action"],
+                reply=data["reply"],
+                statement=statement,
+            )
+
+        return service_form_view(
+            self,
+            request,
+            permission="appeals.decide",
+            form=ReportResolveForm(request.POST or None),
+            action=resolve,
+            success=_("The report was handled and the reporters notified."),
+            done=lambda result: reverse("admin:notes_report_changelist"),
+            template="admin/notes/report/resolve.html",
+            context={"report": report, "title": _("Handle a report")},
         )

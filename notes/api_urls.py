@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("notes/<uuid:note_id>/like/", apis.LikeApi.as_view(), name="note-like"),
     path("vouchers/<uuid:voucher_id>/redeem/", apis.VoucherRedeemApi.as_view(), name="voucher-redeem"),
+    path("reports/", apis.ReportListCreateApi.as_view(), name="reports"),
     path("feed/", apis.FeedApi.as_view(), name="feed"),
     path("feed/<uuid:note_id>/", apis.PublicNoteApi.as_view(), name="feed-note"),
 ]

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -32,6 +33,7 @@ from notes.models import (
     COMMENT_MAX,
     MAX_TOOLS,
     MAX_TOPICS,
+    REPORT_COMMENT_MAX,
     TITLE_MAX,
     TOOL_NAME_MAX,
     TOPIC_NAME_MAX,
@@ -45,6 +47,8 @@ from notes.models import (
     Note,
     NoteImage,
     ProvenanceSignal,
+    Report,
+    ReportFiling,
     Traffic,
 )
 from notes.tasks import traffic_tick_if_due
@@ -618,3 +622,50 @@ def _public_note_or_404(request: Request, note_id: object) -> Note:
     if note.state != Note.State.PUBLISHED:
         raise NotFound(_("Not found."))
     return note
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    subject_type = serializers.ChoiceField(choices=Report.SubjectType.choices)
+    subject_id = serializers.UUIDField(help_text="The id of the note, comment or account reported.")
+    category = serializers.ChoiceField(choices=Report.Category.choices)
+    comment = StrictCharField(max_length=REPORT_COMMENT_MAX, required=False, allow_blank=True)
+
+
+class ReportFilingSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="report.public_id")
+    subject_type = serializers.ChoiceField(choices=Report.SubjectType.choices, source="report.subject_type")
+    category = serializers.ChoiceField(choices=Report.Category.choices, source="report.category")
+    state = serializers.ChoiceField(choices=Report.State.choices, source="report.state")
+    reply = serializers.CharField(
+        source="report.reply", help_text="Staff's reply once the report is handled."
+    )
+    comment = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReportListCreateApi(SelectorListApi):
+    """Your reports with their outcome; and reporting a note, a comment or an account."""
+
+    serializer_class = ReportFilingSerializer
+    queryset = ReportFiling.objects.none()
+    throttle_classes = [InteractionThrottle]
+    throttle_scope = "reports"
+
+    @staticmethod
+    def selector(request: Request) -> QuerySet[ReportFiling]:
+        return ReportFiling.objects.filter(reporter=request.user).select_related("report")
+
+    @extend_schema(request=ReportCreateSerializer, responses={201: ReportFilingSerializer})
+    def post(self, request: Request) -> Response:
+        from notes.services.reports import report_file
+
+        data = ReportCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            filing = report_file(reporter=request.user, **data.validated_data)
+        except Http404 as exc:
+            raise NotFound(_("Not found.")) from exc
+        return Response(ReportFilingSerializer(filing).data, status=status.HTTP_201_CREATED)

@@ -234,6 +234,23 @@ def demo_traffic_create(*, authors: list[User], staff: User) -> None:
     if voucher is not None and voucher.redeemed_at is None:
         services.voucher_redeem(voucher_id=voucher.public_id, note_id=fog.public_id, acting_user=mei)
     _demo_impressions([*authors])
+    _demo_interactions(mei, sam)
+
+
+def _demo_interactions(mei: User, sam: User) -> None:
+    """A conversation under the featured poster, and a few likes (written once)."""
+    poster = Note.objects.get(author=mei, title="A poster for our book club")
+    if poster.comments.exists():
+        return
+    services.comment_create(
+        note=poster, author=sam, body="The painted background is lovely. Which prompt did you use?"
+    )
+    services.comment_create(
+        note=poster, author=mei, body="Thanks! Mostly “ink wash, soft morning light”, then I cropped."
+    )
+    services.like_set(note=poster, user=sam, liked=True)
+    hiking = Note.objects.get(author=sam, title="Three-day hiking plan for Huangshan")
+    services.like_set(note=hiking, user=mei, liked=True)
 
 
 def _demo_impressions(authors: list[User]) -> None:

@@ -790,3 +790,113 @@ class AutomationCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} ({self.score:.2f})"
+
+
+REPORT_COMMENT_MAX = 1000
+
+
+class Report(models.Model):
+    """What readers reported about one note, comment or account in one category: reports of the same
+    thing are merged into one (each reader's filing is a ``ReportFiling``) until staff resolve it."""
+
+    class SubjectType(models.TextChoices):
+        NOTE = "note", _("Note")
+        COMMENT = "comment", _("Comment")
+        ACCOUNT = "account", _("Account")
+
+    class Category(models.TextChoices):
+        AI_FORGERY = "ai_forgery", _("AI forgery: a fabricated personal experience")
+        IMPERSONATION = "impersonation", _("Impersonation of a real person")
+        MISSING_LABEL = "missing_label", _("AI content without a label")
+        AI_MANAGED_ACCOUNT = "ai_managed_account", _("An AI-managed account")
+        LABEL_REMOVAL_TUTORIAL = "label_removal_tutorial", _("A tutorial on removing AI labels")
+        OTHER = "other", _("Something else")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for review")
+        DISMISSED = "dismissed", _("Reviewed: no action")
+        ACTIONED = "actioned", _("Reviewed: action taken")
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    subject_type = models.CharField(_("about"), max_length=10, choices=SubjectType.choices)
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    # The account reported, or whose note or comment is: never one of the reporters.
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reports_against",
+        verbose_name=_("account"),
+    )
+    # "note:<uuid>", "comment:<uuid>" or "account:<uuid>": what the report is about, in one column.
+    subject_key = models.CharField(max_length=60, editable=False)
+    category = models.CharField(_("category"), max_length=24, choices=Category.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    filings_count = models.PositiveIntegerField(_("reports"), default=1)
+    first_at = models.DateTimeField(_("first reported"), default=timezone.now)
+    last_at = models.DateTimeField(_("last reported"), default=timezone.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    reply = models.TextField(_("reply to the reporters"), blank=True, max_length=2000)
+    decision = models.ForeignKey(
+        "appeals.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decision"),
+    )
+
+    class Meta:
+        ordering = ["-last_at", "-id"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            # Reports of the same thing in the same category merge into one open report.
+            models.UniqueConstraint(
+                fields=["subject_key", "category"], condition=Q(state="open"), name="notes_report_one_open"
+            ),
+        ]
+        indexes = [
+            # The staff queue: open reports, most reported first (the admin's default order).
+            models.Index(fields=["state", "-filings_count"], name="notes_report_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} ({self.filings_count})"
+
+    @property
+    def subject(self) -> object:
+        return self.comment or self.note or self.account
+
+
+class ReportFiling(models.Model):
+    """One reader's report, with their words; they are told the outcome."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="filings")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="report_filings",
+        verbose_name=_("reporter"),
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=REPORT_COMMENT_MAX)
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("report filing")
+        verbose_name_plural = _("report filings")
+        constraints = [models.UniqueConstraint(fields=["report", "reporter"], name="notes_filing_once")]
+
+    def __str__(self) -> str:
+        return f"{self.reporter_id} → {self.report_id}"

@@ -32,6 +32,8 @@ urlpatterns = [
         name="note-comment-delete",
     ),
     path("notes/<uuid:note_id>/like/", views.note_like, name="note-like"),
+    path("report/<str:subject_type>/<uuid:subject_id>/", views.report_new, name="report"),
+    path("reports/", views.my_reports, name="my-reports"),
     path("notes/<uuid:note_id>/traffic/chart.svg", views.note_traffic_chart, name="note-traffic-chart"),
     path("wallet/<uuid:voucher_id>/redeem/", views.voucher_redeem, name="voucher-redeem"),
 ]

@@ -435,3 +435,66 @@ def note_url(note: Note) -> str:
     from django.urls import reverse
 
     return reverse("note-detail", args=[note.public_id])
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@throttled("reports")
+def report_new(request: HttpRequest, subject_type: str, subject_id: str) -> HttpResponse:
+    """Report a note, a comment or an account: a category and, if the reader wants, a comment."""
+    from notes.models import Report
+    from notes.services.reports import _subject, report_file
+
+    if subject_type not in Report.SubjectType.values:
+        raise Http404
+    note, comment, account = _subject(subject_type, subject_id)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            report_file(
+                reporter=request.user,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                category=request.POST.get("category", ""),
+                comment=request.POST.get("comment", ""),
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"form": exc.messages}
+        except DomainError as exc:
+            errors = {"form": [exc.message]}
+        else:
+            messages.success(
+                request, _("Thank you. Staff will review your report and tell you what they decide.")
+            )
+            return redirect(note_url(note) if note is not None else "my-reports")
+    return render(
+        request,
+        "notes/report.html",
+        {
+            "subject_type": subject_type,
+            "note": note,
+            "comment": comment,
+            "account": account,
+            "categories": Report.Category.choices,
+            "errors": errors,
+            "chosen": request.POST.get("category", ""),
+            "text": request.POST.get("comment", ""),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_safe
+def my_reports(request: HttpRequest) -> HttpResponse:
+    from notes.models import ReportFiling
+
+    filings = (
+        ReportFiling.objects.filter(reporter=request.user)
+        .select_related("report")
+        .order_by("-created_at")[:100]
+    )
+    return render(request, "notes/my_reports.html", {"filings": filings})

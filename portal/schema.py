@@ -58,7 +58,13 @@ _DESCRIPTIONS = {
 # DRF refuses NUL characters in every text field (and PostgreSQL could not store them): say so.
 # A field that may not be blank is stripped first, so it needs one character that is not a space.
 NO_NUL = "^[^\\u0000]*$"
-NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+# Python's str.strip() (DRF trims with it) and a JSON-schema validator's \s disagree (\x1c-\x1f, \x85,
+# \ufeff), so the characters that count as blank are spelled out: exactly those Python strips.
+_BLANK = (
+    "\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680"
+    "\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+NOT_BLANK = f"^[^\\u0000]*[^\\u0000{_BLANK}][^\\u0000]*$"
 
 
 def _forbid_nul(node: object) -> None:

@@ -249,6 +249,8 @@ REST_FRAMEWORK = {
         "downloads": os.environ.get("API_THROTTLE_DOWNLOADS", "300/hour"),
         # Comments and likes per user, browser and API alike.
         "interactions": os.environ.get("API_THROTTLE_INTERACTIONS", "30/min"),
+        # Reports per user: enough for a real reader, not for a flood.
+        "reports": os.environ.get("API_THROTTLE_REPORTS", "20/hour"),
     },
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON everywhere; the upload endpoints declare multipart themselves.

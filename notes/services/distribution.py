@@ -343,3 +343,39 @@ def distribution_rebuild_all(*, batch: int = 500) -> int:
                 note_distribution_sync(note=note)
                 count += 1
         last = ids[-1]
+
+
+def near_duplicates(note: Note, *, limit: int = 20) -> list[dict]:
+    """Notes of other accounts, before or after this one, that nearly copy it — "batch-copied
+    experiences" shown to staff as evidence — with how close each is."""
+    conf = traffic_settings()
+    stored = NoteFingerprint.objects.filter(note=note).first()
+    if stored is None:
+        return []
+    minhash = similarity.minhash_from_bytes(stored.minhash) if stored.minhash else None
+    hashes = [i.phash for i in note.images.all() if i.phash]
+    keys = SimilarityKey.objects.filter(note=note).values("key")
+    shared = (
+        SimilarityKey.objects.filter(key__in=keys)
+        .exclude(note__author_id=note.author_id)
+        .values("note_id")
+        .annotate(shared=Count("id"))
+        .order_by("-shared", "note_id")[:MAX_CANDIDATES]
+    )
+    candidates = (
+        Note.objects.filter(pk__in=[row["note_id"] for row in shared])
+        .select_related("fingerprint", "author")
+        .prefetch_related("images")
+    )
+    found = []
+    for candidate in candidates:
+        fingerprint = getattr(candidate, "fingerprint", None)
+        text = 0.0
+        if minhash is not None and fingerprint is not None and fingerprint.minhash:
+            text = similarity.text_similarity(minhash, similarity.minhash_from_bytes(fingerprint.minhash))
+        theirs = [i.phash for i in candidate.images.all() if i.phash]
+        distance = min((similarity.image_distance(a, b) for a in hashes for b in theirs), default=None)
+        if text >= conf["TEXT_SIMILARITY"] or (distance is not None and distance <= conf["IMAGE_DISTANCE"]):
+            found.append({"note": candidate, "text_similarity": round(text, 2), "image_distance": distance})
+    found.sort(key=lambda item: item["note"].published_at or item["note"].created_at)
+    return found[:limit]

@@ -51,7 +51,10 @@ def test_a_creator_reads_their_traffic_and_boosts_a_note_with_a_voucher(
     expect(page.locator("#factor-undeclared_ai").get_by_role("link", name="The decision")).to_be_visible()
     chart = page.locator(".traffic-chart img")
     expect(chart).to_be_visible()
-    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.wait_for_function(
+        "() => { const img = document.querySelector('.traffic-chart img');"
+        " return img.complete && img.naturalWidth > 0; }"
+    )
     page.screenshot(path=str(artifacts / "traffic-reduced-en-1280.png"), full_page=True)
 
     # Spend the voucher on the note that lost reach; the feed's reserved first slot shows it.

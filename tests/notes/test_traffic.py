@@ -668,3 +668,23 @@ def test_without_a_scheduler_the_feed_runs_the_traffic_task_once_a_minute(client
     assert ImpressionDay.objects.filter(note=note).count() == 2  # both visits, on their own days
     boost.refresh_from_db()
     assert boost.state == "ended"
+
+
+def test_staff_see_batch_copied_notes_from_other_accounts_as_evidence(client, creator, outsider):
+    story = (
+        "I was rescued by a stranger on the mountain at night and we shared tea until sunrise, unforgettable."
+    )
+    original = publish(creator, title="My rescue", body=story, degree="none", seed=40)
+    copies = [
+        publish(UserFactory(), title=f"My rescue {i}", body=story, degree="none", seed=41 + i)
+        for i in range(2)
+    ]
+    publish(outsider, title="Unrelated", body="A quiet afternoon painting plum blossoms in ink.", seed=50)
+    from notes.services.distribution import near_duplicates
+
+    found = near_duplicates(fresh(copies[0]))
+    assert [item["note"].pk for item in found] == [original.pk, copies[1].pk]
+    assert all(item["text_similarity"] >= 0.7 for item in found)
+    client.force_login(staff_with_permissions("decide", "view_note"))
+    page = client.get(f"/admin/notes/note/{original.pk}/decide/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Near-copies from other accounts" in page and "My rescue 1" in page and "Unrelated" not in page

@@ -262,6 +262,13 @@ class World:
         return TutorialRule.objects.create(pattern="matrix phrase", kind="phrase")
 
     @cached_property
+    def report(self):
+        from notes.services.reports import report_file
+
+        report_file(reporter=self.a, subject_type="account", subject_id=self.b.public_id, category="other")
+        return self.a.report_filings.get().report
+
+    @cached_property
     def case(self):
         from notes.models import AutomationCase
 
@@ -635,6 +642,26 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             actor="nobody",
         ),
     ),
+    "report": (
+        get(
+            lambda w: reverse("report", args=["note", w.published.public_id]),
+            (LOGIN, 200, 200, 200, 200, 200),
+            label="published",
+        ),
+        get(
+            lambda w: reverse("report", args=["note", w.draft.public_id]),
+            (LOGIN, 404, 404, 404, 404, 404),
+            label="draft",
+        ),
+        post(
+            lambda w: reverse("report", args=["note", w.published.public_id]),
+            (LOGIN, 400, 400, 400, 400, 400),
+            data=lambda w: {"category": ""},
+            intact=lambda w: not w.published.reports.exists(),
+            actor="nobody",
+        ),
+    ),
+    "my-reports": (get(fixed("/reports/"), (LOGIN, 200, 200, 200, 200, 200)),),
     "voucher-redeem": (
         get(voucher_url("voucher-redeem"), (LOGIN, 405, 405, 405, 405, 405), label="not-allowed"),
         post(
@@ -955,6 +982,10 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             actor="nobody",
         ),
     ),
+    "v1:reports": (
+        api("GET", fixed("/api/v1/reports/"), (401, 200, 200, 200, 200, 200)),
+        api("POST", fixed("/api/v1/reports/"), (401, 400, 400, 400, 400, 400), data=lambda w: {}),
+    ),
     "v1:standing": (api("GET", fixed("/api/v1/standing/"), (401, 200, 200, 200, 200, 200)),),
     "v1:note-traffic": (
         api(
@@ -1033,6 +1064,16 @@ MATRIX.update(
                 perms=("decide",),
                 data=lambda w: {"kind": "next"},
                 intact=lambda w: not Decision.objects.filter(subject_owner=w.b).exists(),
+            ),
+        ),
+        "admin:notes_report_resolve": (
+            get(admin_pk("admin:notes_report_resolve", "report"), (*ADMIN_OUT, 403, 200), perms=("decide",)),
+            post(
+                admin_pk("admin:notes_report_resolve", "report"),
+                (*ADMIN_OUT, 403, 200),
+                perms=("decide",),
+                data=lambda w: {"action": "dismiss", "reply": ""},
+                intact=lambda w: type(w.report).objects.get(pk=w.report.pk).state == "open",
             ),
         ),
         "admin:notes_comment_remove": (
@@ -1229,6 +1270,7 @@ ADMIN_MODELS = [
     AdminModel("notes", "comment", "comment", add=False, delete=False, change=False),
     AdminModel("notes", "automationcase", "case", add=False, delete=False, change=False),
     AdminModel("notes", "tutorialrule", "tutorialrule", add=True, delete=True),
+    AdminModel("notes", "report", "report", add=False, delete=False, change=False),
 ]
 
 
