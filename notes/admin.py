@@ -738,6 +738,7 @@ class ReportResolveForm(forms.Form):
             ("dismiss", _("Dismiss: nothing breaks the guidelines")),
             ("label", _("Label the note as suspected AI")),
             ("remove", _("Remove the note or the comment")),
+            ("case", _("Open an automation case for the account")),
             ("measure", _("Take the next measure against the account")),
         ],
         widget=forms.RadioSelect,
@@ -822,7 +823,7 @@ class ReportAdmin(ReadOnlyModelAdmin):
 
         def resolve(data: dict) -> Report:
             statement = None
-            if data["action"] != "dismiss":
+            if data["action"] not in ("dismiss", "case"):
                 statement = Statement(
                     summary=data["summary"],
                     facts=data["facts"],

@@ -84,6 +84,21 @@ def automation_scan(*, now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
+def case_open_for(account: User, *, now: datetime | None = None) -> AutomationCase:
+    """Open (or refresh) a case for one account whatever its score — when reports say it may be run by a
+    machine — so staff see its signals and recent activity in the queue."""
+    if account.is_staff:
+        raise DomainError(
+            _("Staff accounts are not put in the automation queue."), code="subject_is_staff", status=409
+        )
+    now = now or timezone.now()
+    since = now - timedelta(hours=settings.SUNLIGHT_AUTOMATION["WINDOW_HOURS"])
+    result = signals.score(
+        str(account.public_id), account_events(account, since=since, until=now), settings.SUNLIGHT_AUTOMATION
+    )
+    return _case_open_or_refresh(account, result, since=since, until=now)
+
+
 def _case_open_or_refresh(
     account: User, result: signals.Result, *, since: datetime, until: datetime
 ) -> AutomationCase:

@@ -20,10 +20,11 @@ from appeals import services as ledger
 from appeals.models import Decision
 from core.errors import DomainError
 from notes.models import REPORT_COMMENT_MAX, Comment, Label, Note, Report, ReportFiling
+from notes.services.cases import case_open_for
 from notes.services.decisions import comment_remove, note_decide
 from notes.services.interactions import clean_text
 
-ACTIONS = ("dismiss", "label", "remove", "measure")
+ACTIONS = ("dismiss", "label", "remove", "case", "measure")
 
 
 def _subject(subject_type: str, subject_id: object) -> tuple[Note | None, Comment | None, User]:
@@ -150,8 +151,12 @@ def report_resolve(
         )
         if report.state != Report.State.OPEN:
             raise DomainError(_("This report has been handled already."), code="report_handled", status=409)
-        decision = None if action == "dismiss" else _act(report, acting_user, action, statement)
-        report.state = Report.State.DISMISSED if decision is None else Report.State.ACTIONED
+        decision = None
+        if action == "case":
+            case_open_for(report.account)  # the account goes to the automation queue for a closer look
+        elif action != "dismiss":
+            decision = _act(report, acting_user, action, statement)
+        report.state = Report.State.DISMISSED if action == "dismiss" else Report.State.ACTIONED
         report.handled_by = acting_user
         report.handled_at = timezone.now()
         report.reply = reply
@@ -161,7 +166,7 @@ def report_resolve(
             with override(filing.reporter.language or None):
                 title = (
                     _("Your report was reviewed: no action")
-                    if decision is None
+                    if action == "dismiss"
                     else _("Your report was reviewed: action taken")
                 )
             notification_create(

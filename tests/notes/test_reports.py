@@ -140,3 +140,35 @@ def test_a_report_can_end_in_a_measure(creator):
         statement=statement,
     )
     assert Decision.objects.get().kind == Decision.Kind.ACCOUNT_WARNING
+
+
+def test_a_report_can_open_an_automation_case(creator):
+    from notes.models import AutomationCase
+
+    report_file(
+        reporter=UserFactory(),
+        subject_type="account",
+        subject_id=creator.public_id,
+        category="ai_managed_account",
+    )
+    report_resolve(
+        report=Report.objects.get(),
+        acting_user=staff_with_permissions("decide"),
+        action="case",
+        reply="We are looking at the account's activity.",
+    )
+    case = AutomationCase.objects.get()
+    assert case.account == creator and case.state == "open" and len(case.signals) == 6
+    assert Report.objects.get().state == "actioned" and not Decision.objects.exists()
+
+
+def test_flooding_reports_is_rate_limited(client, creator):
+    notes = [make_published(creator, title=f"Note {i}", images=1) for i in range(3)]
+    reader = UserFactory()
+    client.force_login(reader)
+    statuses = []
+    for _ in range(8):
+        for note in notes:
+            response = client.post(f"/report/note/{note.public_id}/", {"category": "other"})
+            statuses.append(response.status_code)
+    assert 429 in statuses and ReportFiling.objects.filter(reporter=reader).count() == 3
