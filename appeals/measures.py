@@ -53,16 +53,32 @@ def history(account_id: int) -> list[Decision]:
 
 
 def level(measures: list[Decision], *, now: datetime) -> int:
-    """The rung the account stands on now (-1: none), after decay."""
+    """The rung the account stands on now (-1: none), after decay. Clean time counts from the end of
+    a measure, not its start (time spent suspended is not good behaviour), and nothing decays while a
+    measure other than a warning is still in force."""
     rung, last = -1, None
     for measure in measures:
         if last is not None:
             rung = _decayed(rung, measure.created_at - last)
         rung = max(rung, LADDER.index(measure.kind))
-        last = measure.created_at
+        last = max(last or measure.created_at, _clean_from(measure, now))
     if last is not None:
         rung = _decayed(rung, now - last)
     return rung
+
+
+def _clean_from(measure: Decision, now: datetime) -> datetime:
+    if measure.kind == K.ACCOUNT_WARNING:
+        return measure.created_at
+    end = measure.expired_at or measure.ends_at
+    if end is None:
+        return now if measure.state == Decision.State.IN_FORCE else measure.created_at
+    return min(end, now)
+
+
+def warned(account_id: int) -> bool:
+    """A warning on record (not reversed): the step before any suspension."""
+    return any(m.kind == K.ACCOUNT_WARNING for m in history(account_id))
 
 
 def _decayed(rung: int, clean: timedelta) -> int:

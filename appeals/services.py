@@ -220,10 +220,23 @@ def account_measure(
         # One measure at a time per account: the next rung is read and taken under the account's lock,
         # so two staff members (or a scan and a person) at once climb one rung each, in order.
         User.objects.select_for_update().get(pk=account.pk)
+        banned = [m for m in measures.in_force(account.pk) if m.kind == Decision.Kind.BAN]
+        if banned:
+            return banned[0]  # a ban in force is the last rung: nothing is added to it
         if kind is None:
             kind = measures.next_measure(account.pk, clearest_rule=clearest_rule)
         if kind not in measures.LADDER:
             raise ValidationError({"kind": _("Choose one of the listed measures.")})
+        if (
+            kind in (Decision.Kind.SUSPENSION, Decision.Kind.BAN)
+            and not clearest_rule
+            and not measures.warned(account.pk)
+        ):
+            raise DomainError(
+                _("Warn the account first: no suspension or ban without a warning on record."),
+                code="warning_first",
+                status=409,
+            )
         length = measures.duration(kind)
         decision, _created = decision_create(
             subject_owner=account,

@@ -8,10 +8,13 @@ WEB, APP, API = "web", "app", "api"
 
 
 def client_of(request: HttpRequest) -> str:
-    """``app`` for allauth headless's app client (an ``X-Session-Token``), ``api`` for any other call to
-    ``/api/`` (a script using a session), ``web`` for the site's own pages and forms."""
-    if "HTTP_X_SESSION_TOKEN" in request.META:
+    """``app`` when the API request was authenticated by allauth headless's app session token (the
+    header alone proves nothing), ``api`` for any other call to ``/api/`` (a script on a session),
+    ``web`` for the site's own pages and forms. An app token used by a script still reads as ``app``:
+    telling those apart needs per-client tokens (README "Automation signals")."""
+    if not request.path.startswith("/api/"):
+        return WEB
+    authenticator = getattr(request, "successful_authenticator", None)
+    if authenticator is not None and type(authenticator).__name__ == "SessionTokenAuthentication":
         return APP
-    if request.path.startswith("/api/"):
-        return API
-    return WEB
+    return API

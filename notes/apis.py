@@ -237,7 +237,9 @@ class NoteListCreateApi(SelectorListApi):
     def post(self, request: Request) -> Response:
         serializer = NoteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        note = services.note_create(author=request.user, **serializer.validated_data)
+        note = services.note_create(
+            author=request.user, client=client_of(request), **serializer.validated_data
+        )
         return _own_note_response(request, note.public_id, status.HTTP_201_CREATED)
 
 

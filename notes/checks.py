@@ -88,3 +88,59 @@ def impressions_store_check(app_configs: object = None, **kwargs: object) -> lis
             id="notes.W001",
         )
     ]
+
+
+_AUTOMATION_BOUNDS = {
+    "REGULARITY_CV": (0.0, 1.0),
+    "SPREAD_ENTROPY": (0.0, 1.0),
+    "LATENCY_SECONDS": (0.0, 86400.0),
+    "DUPLICATE_SHARE": (0.0, 1.0),
+    "DUPLICATE_SIMILARITY": (0.5, 1.0),
+    "BURST_PER_MINUTE": (2, 10000),
+    "API_SHARE": (0.0, 1.0),
+    # One signal alone must never open a case.
+    "MIN_SIGNALS": (2, 6),
+    "CASE_SCORE": (0.0, 1.0),
+    "MIN_ACTIONS": (10, 100000),
+    "MIN_SAMPLES": (2, 1000),
+    "SPREAD_MIN_HOURS": (0, 720),
+    "WINDOW_HOURS": (1, 720),
+}
+_MEASURE_BOUNDS = {
+    "REDUCED_DAYS": (1, 365),
+    "RESTRICTED_DAYS": (1, 365),
+    "SUSPENSION_DAYS": (1, 3650),
+    "DECAY_DAYS": (1, 3650),
+    "REPEAT_WINDOW_DAYS": (1, 3650),
+}
+
+
+@register()
+def measures_settings_check(app_configs: object = None, **kwargs: object) -> list[Error]:
+    """Automation thresholds and measure durations within sense (README "Account measures")."""
+    errors = []
+    for setting, bounds in (
+        ("SUNLIGHT_AUTOMATION", _AUTOMATION_BOUNDS),
+        ("SUNLIGHT_MEASURES", _MEASURE_BOUNDS),
+    ):
+        conf = getattr(settings, setting, {})
+        for name, (low, high) in bounds.items():
+            value = conf.get(name)
+            valid = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+            if not valid or not low <= value <= high:
+                errors.append(
+                    Error(
+                        f"{setting}[{name!r}] is {value!r}; it must be from {low} to {high}.", id="notes.E005"
+                    )
+                )
+    automation = getattr(settings, "SUNLIGHT_AUTOMATION", {})
+    samples, actions = automation.get("MIN_SAMPLES"), automation.get("MIN_ACTIONS")
+    if isinstance(samples, int) and isinstance(actions, int) and samples * 2 > actions:
+        errors.append(
+            Error(
+                "SUNLIGHT_AUTOMATION['MIN_SAMPLES'] must be at most half of MIN_ACTIONS "
+                "(regularity needs two samples' worth of intervals).",
+                id="notes.E006",
+            )
+        )
+    return errors

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from appeals.models import Appeal
+from appeals.models import Appeal, Decision
 from core.pagination import FEED_PAGE_SIZE
 from notes.evidence_text import describe
 from notes.models import (
@@ -331,10 +331,18 @@ COMMENTS_SHOWN = 200
 
 def comments_for_note(*, note: Note, limit: int = COMMENTS_SHOWN) -> list:
     """A note's visible comments, oldest first (the latest ``limit``), with their authors."""
+    from appeals import measures
     from notes.models import Comment
 
+    # A suspended or banned account's comments are hidden with its notes, while the measure lasts.
+    hidden = (
+        Decision.objects.in_force()
+        .filter(subject_type=Decision.SubjectType.ACCOUNT, kind__in=measures.HIDES_CONTENT)
+        .values("subject_owner_id")
+    )
     latest = list(
         Comment.objects.filter(note=note, state=Comment.State.VISIBLE)
+        .exclude(author_id__in=hidden)
         .select_related("author")
         .order_by("-created_at", "-id")[:limit]
     )

@@ -100,6 +100,7 @@ def note_new(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 topics=form.cleaned_data["topics"],
+                client=client_of(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -397,13 +398,16 @@ def _public_note(request: HttpRequest, note_id: str) -> Note:
 def comment_create(request: HttpRequest, note_id: str) -> HttpResponse:
     note = _public_note(request, note_id)
     try:
-        services.comment_create(
+        comment = services.comment_create(
             note=note, author=request.user, body=request.POST.get("body", ""), client=client_of(request)
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Your comment is published."))
+        if comment.state == comment.State.VISIBLE:
+            messages.success(request, _("Your comment is published."))
+        else:
+            messages.error(request, _("Your comment was removed at once by a decision: see Appeals for why."))
     return redirect(f"{note_url(note)}#comments")
 
 

@@ -283,9 +283,10 @@ def parse_event(record: object, line: int) -> Event:
 
 
 def read_log(lines: list[str]) -> dict[str, list[Event]]:
-    """Events per account from JSON lines, in time order (offsets may differ between lines: times are
-    compared as instants). A line out of order, or one that cannot be read, raises LogError naming it;
-    nothing is scored from a file with an error."""
+    """Events per account from JSON lines, in time order (times are compared as instants). An account
+    keeps one UTC offset throughout (its hour of day is read in it), so a line where it changes is an
+    error too. A line out of order, or one that cannot be read, raises LogError naming it; nothing is
+    scored from a file with an error."""
     import json
 
     accounts: dict[str, list[Event]] = {}
@@ -301,5 +302,12 @@ def read_log(lines: list[str]) -> dict[str, list[Event]]:
         if previous is not None and event.at < previous:
             raise LogError(number, f"out of order: {event.at.isoformat()} is before the line above")
         previous = event.at
-        accounts.setdefault(event.account, []).append(event)
+        seen = accounts.setdefault(event.account, [])
+        if seen and seen[0].at.utcoffset() != event.at.utcoffset():
+            raise LogError(
+                number,
+                f"account {event.account!r} changes its UTC offset from {seen[0].at.isoformat()[19:]} to "
+                f"{event.at.isoformat()[19:]}: write one account's times in one offset",
+            )
+        seen.append(event)
     return accounts

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import User
+from appeals import measures
 from appeals import services as ledger
 from appeals.models import Automation, Decision
 from core.errors import DomainError
@@ -72,11 +73,22 @@ def automation_scan(*, now: datetime | None = None) -> dict[str, int]:
     )
     counts = {"scored": 0, "cases": 0, "acted": 0}
     for account in User.objects.filter(pk__in=active, is_staff=False, is_active=True):
-        result = signals.score(str(account.public_id), account_events(account, since=since, until=now), conf)
+        if any(m.kind in measures.BLOCKS_POSTING for m in measures.in_force(account.pk, now=now)):
+            continue  # it cannot act now; what it did before is decided already
+        # Activity a decided case already judged is never judged again: only what came after it.
+        decided = (
+            AutomationCase.objects.filter(account=account)
+            .exclude(state=AutomationCase.State.OPEN)
+            .order_by("-window_end")
+            .values_list("window_end", flat=True)
+            .first()
+        )
+        start = max(since, decided) if decided else since
+        result = signals.score(str(account.public_id), account_events(account, since=start, until=now), conf)
         counts["scored"] += 1
         if not result.case:
             continue
-        case = _case_open_or_refresh(account, result, since=since, until=now)
+        case = _case_open_or_refresh(account, result, since=start, until=now)
         counts["cases"] += 1
         if result.clearest and conf["CLEAREST_RULE_ACTS"] and case.state == AutomationCase.State.OPEN:
             _clearest_rule(case, result)
@@ -134,6 +146,15 @@ def _signal_facts(case: AutomationCase) -> str:
 
 
 def _clearest_rule(case: AutomationCase, result: signals.Result) -> None:
+    with transaction.atomic():
+        # Staff may be deciding the same case this very moment: the lock lets one of them act.
+        case = AutomationCase.objects.select_for_update().select_related("account").get(pk=case.pk)
+        if case.state != AutomationCase.State.OPEN:
+            return
+        _clearest_rule_locked(case, result)
+
+
+def _clearest_rule_locked(case: AutomationCase, result: signals.Result) -> None:
     account = case.account
     with override(account.language or None):
         statement = ledger.Statement(

@@ -56,6 +56,7 @@ def comment_create(*, note: Note, author: User, body: str, client: str = Client.
         _interactive(note)
         comment = Comment.objects.create(note=note, author=author, body=body, client=client)
         comment_rules_check(comment=comment)
+        comment.refresh_from_db(fields=["state"])  # a rule may have removed it at once
     return comment
 
 
@@ -69,8 +70,10 @@ def comment_delete(*, comment: Comment, acting_user: User) -> None:
 
 
 def like_set(*, note: Note, user: User, liked: bool, client: str = Client.WEB) -> Note:
-    """Like or unlike a note (idempotent); the count feeds the ranking's engagement slot."""
-    require_can_post(user)
+    """Like or unlike a note (idempotent); the count feeds the ranking's engagement slot. Taking a like
+    back is always allowed, also to a restricted account."""
+    if liked:
+        require_can_post(user)
     with transaction.atomic():
         note = lock_note(note)
         _interactive(note)

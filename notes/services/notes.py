@@ -57,9 +57,11 @@ def _topic_get_or_create(name: str) -> Topic:
     return topic
 
 
-def note_create(*, author: User, title: str, body: str = "", topics: Iterable[str] = ()) -> Note:
+def note_create(
+    *, author: User, title: str, body: str = "", topics: Iterable[str] = (), client: str = "web"
+) -> Note:
     require_can_post(author)
-    note = Note(author=author, title=title.strip(), body=body)
+    note = Note(author=author, title=title.strip(), body=body, client=client)
     note.body_html = render_markdown(note.body)
     note.full_clean(exclude=["body_html"])
     with transaction.atomic():

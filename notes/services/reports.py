@@ -147,7 +147,9 @@ def report_resolve(
         raise ValidationError({"reply": _("Write the reply the reporters receive.")})
     with transaction.atomic():
         report = (
-            Report.objects.select_for_update().select_related("note", "comment", "account").get(pk=report.pk)
+            Report.objects.select_for_update(of=("self",))
+            .select_related("note", "comment", "account")
+            .get(pk=report.pk)
         )
         if report.state != Report.State.OPEN:
             raise DomainError(_("This report has been handled already."), code="report_handled", status=409)
@@ -183,8 +185,10 @@ def _act(report: Report, acting_user: User, action: str, statement: ledger.State
         return ledger.account_measure(account=report.account, acting_user=acting_user, statement=statement)
     if action == "remove" and report.comment is not None:
         return comment_remove(comment=report.comment, acting_user=acting_user, statement=statement)
-    if report.note is None:
-        raise ValidationError({"action": _("Only a note can be labelled or removed; choose a measure.")})
+    if report.note is None or (action == "label" and report.comment is not None):
+        raise ValidationError(
+            {"action": _("Only a reported note can be labelled, and only a note or a comment removed.")}
+        )
     kind = Decision.Kind.LABEL_SUSPECTED if action == "label" else Decision.Kind.REMOVAL
     return note_decide(
         note=report.note,

@@ -22,7 +22,15 @@ _SPACE = re.compile(r"\s+")
 
 
 def _normalise(text: str) -> str:
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold())
+    """NFKC, case folded, invisible format characters (zero widths …) dropped, spaces collapsed."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return _SPACE.sub(" ", text)
+
+
+def _squeeze(text: str) -> str:
+    """Letters and digits only: "remove AI-label", "remove ai label" and "绕过 AI 检测" compare alike."""
+    return "".join(c for c in text if c.isalnum())
 
 
 def first_match(text: str) -> tuple[TutorialRule, str] | None:
@@ -30,10 +38,9 @@ def first_match(text: str) -> tuple[TutorialRule, str] | None:
     folded = _normalise(text)
     for rule in TutorialRule.objects.filter(active=True).order_by("pk"):
         if rule.kind == TutorialRule.Kind.PHRASE:
-            needle = _normalise(rule.pattern).strip()
-            index = folded.find(needle) if needle else -1
-            if index >= 0:
-                return rule, folded[index : index + len(needle)]
+            needle = _squeeze(_normalise(rule.pattern))
+            if needle and needle in _squeeze(folded):
+                return rule, rule.pattern
         else:
             try:
                 found = re.search(rule.pattern, folded, flags=re.IGNORECASE)

@@ -45,7 +45,7 @@ def test_each_violation_climbs_one_rung(creator, moderator):
     kinds = [measure(creator, moderator).kind for _ in range(6)]
     assert kinds == [K.ACCOUNT_WARNING, K.ACCOUNT_MEASURE, K.POSTING_RESTRICTED, K.SUSPENSION, K.BAN, K.BAN]
     decisions = Decision.objects.filter(subject_owner=creator).order_by("created_at", "pk")
-    assert [d.subject_type for d in decisions] == ["account"] * 6
+    assert [d.subject_type for d in decisions] == ["account"] * 5  # nothing is added to a ban in force
     suspension = decisions.get(kind=K.SUSPENSION)
     assert abs(suspension.ends_at - suspension.created_at - timedelta(days=30)) < timedelta(seconds=1)
     assert all(ban.ends_at is None for ban in decisions.filter(kind=K.BAN))
@@ -55,7 +55,8 @@ def test_a_clean_period_brings_an_account_down_and_a_long_one_starts_it_again(cr
     measure(creator, moderator)  # warning
     measure(creator, moderator)  # reduced distribution
     decay = settings.SUNLIGHT_MEASURES["DECAY_DAYS"]
-    with time_machine.travel(timezone.now() + timedelta(days=decay + 1)):
+    reduced_days = settings.SUNLIGHT_MEASURES["REDUCED_DAYS"]
+    with time_machine.travel(timezone.now() + timedelta(days=reduced_days + decay + 1)):
         assert measures.next_measure(creator.pk) == K.ACCOUNT_MEASURE  # one rung down, then up again
     with time_machine.travel(
         timezone.now() + timedelta(days=settings.SUNLIGHT_MEASURES["REPEAT_WINDOW_DAYS"] + 1)
@@ -120,6 +121,7 @@ def test_a_restricted_account_cannot_post_on_any_path(client, creator, moderator
 
 def test_a_suspended_account_is_hidden_but_can_read_and_appeal(client, creator, moderator):
     note = make_published(creator, title="Bot output")
+    measure(creator, moderator, kind=K.ACCOUNT_WARNING)
     suspension = measure(creator, moderator, kind=K.SUSPENSION)
     assert client.get(f"/notes/{note.public_id}/").status_code == 404
     assert "Bot output" not in client.get("/").content.decode()
@@ -148,6 +150,7 @@ def test_a_ban_signs_the_account_out_everywhere(client, creator, moderator):
     app = APIClient()
     app.credentials(HTTP_X_SESSION_TOKEN=headless_login(app, creator.email, PASSWORD))
     assert app.get("/api/v1/notes/").status_code == 200
+    measure(creator, moderator, kind=K.ACCOUNT_WARNING)
     measure(creator, moderator, kind=K.BAN)
     assert client.get("/dashboard/").status_code == 302  # the browser session is gone
     assert app.get("/api/v1/notes/").status_code == 401  # so is the app's token
@@ -202,3 +205,20 @@ def test_staff_take_the_next_measure_in_the_admin(client, creator):
     assert client.post(url, form).status_code == 302
     assert client.post(url, form).status_code == 302  # a double submit takes one measure
     assert Decision.objects.get(subject_owner=creator).kind == K.ACCOUNT_WARNING
+
+
+def test_staff_cannot_suspend_without_a_warning_on_record(creator, moderator):
+    with pytest.raises(DomainError) as refused:
+        measure(creator, moderator, kind=K.SUSPENSION)
+    assert refused.value.code == "warning_first" and not Decision.objects.exists()
+    measure(creator, moderator, kind=K.ACCOUNT_WARNING)
+    assert measure(creator, moderator, kind=K.SUSPENSION).kind == K.SUSPENSION
+
+
+def test_time_suspended_is_not_clean_time(creator, moderator, settings):
+    measure(creator, moderator)  # warning
+    suspension = measure(creator, moderator, kind=K.SUSPENSION)
+    decay = settings.SUNLIGHT_MEASURES["DECAY_DAYS"]
+    # Just after the 30-day suspension ends, less than a decay period of clean time has passed.
+    with time_machine.travel(suspension.ends_at + timedelta(days=decay - 40)):
+        assert measures.next_measure(creator.pk) == K.BAN

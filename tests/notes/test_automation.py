@@ -93,16 +93,43 @@ def test_a_bad_line_is_named_and_nothing_is_scored(tmp_path, capsys, line, probl
     assert capsys.readouterr().out == ""
 
 
-def test_mixed_offsets_are_compared_as_instants(tmp_path, capsys):
+def test_offsets_are_compared_as_instants_and_one_account_keeps_one(tmp_path, capsys):
     path = tmp_path / "events.jsonl"
+    path.write_text(
+        '{"account": "a", "kind": "note", "at": "2026-11-29T10:00:00+08:00", "client": "web"}\n'
+        '{"account": "b", "kind": "like", "at": "2026-11-29T03:00:00+01:00", "client": "app"}\n',
+        encoding="utf-8",
+    )
+    call_command("score_automation", "--events", str(path), "--json")  # 02:00 UTC, then 02:00 UTC: in order
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["account"] for r in rows] == ["a", "b"]
     path.write_text(
         '{"account": "a", "kind": "note", "at": "2026-11-29T10:00:00+08:00", "client": "web"}\n'
         '{"account": "a", "kind": "like", "at": "2026-11-29T03:00:00+01:00", "client": "app"}\n',
         encoding="utf-8",
     )
-    call_command("score_automation", "--events", str(path), "--json")  # 02:00 UTC, then 02:00 UTC: in order
-    row = json.loads(capsys.readouterr().out)
-    assert row["account"] == "a" and row["case"] is False
+    with pytest.raises(CommandError, match="line 2: account 'a' changes its UTC offset"):
+        call_command("score_automation", "--events", str(path), "--json")
+
+
+def test_a_text_with_a_line_separator_is_one_line(tmp_path, capsys):
+    path = tmp_path / "events.jsonl"
+    path.write_text(
+        json.dumps(
+            {
+                "account": "a",
+                "kind": "comment",
+                "at": "2026-11-29T10:00:00+08:00",
+                "client": "web",
+                "text": "one\u2028two",
+            },
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    call_command("score_automation", "--events", str(path), "--json")
+    assert json.loads(capsys.readouterr().out)["account"] == "a"
 
 
 def test_a_missing_file_is_a_clear_error():

@@ -109,6 +109,10 @@ def test_the_clearest_rule_suspends_without_a_person_and_never_staff(creator, se
     assert decision.kind == Decision.Kind.SUSPENSION and decision.decided_by is None
     assert decision.automated_decision == "fully" and decision.subject_owner == bot
     assert not Decision.objects.filter(subject_owner=staff).exists()
+    # The next scans never judge the same activity again: no second measure.
+    cases.automation_scan()
+    cases.automation_scan()
+    assert Decision.objects.filter(subject_owner=bot).count() == 1
 
 
 def test_the_clearest_rule_can_be_switched_off(creator, settings):

@@ -155,3 +155,46 @@ def test_staff_accounts_are_never_decided_about_by_a_rule(creator):
     note = make_published(creator)
     services.comment_create(note=note, author=staff, body="Reminder: we remove AI label tutorials.")
     assert Comment.objects.get().state == "visible" and not Decision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "removed"),
+    [
+        ("How to remove the watermark from my photo", False),
+        ("去掉水印的小技巧", False),
+        ("三步绕过 AI 检测", True),
+        ("Removing AI-labels made easy", True),
+        ("教你移除AI标签", True),
+        ("remove\u200bai label", True),
+    ],
+)
+def test_the_default_rules_name_ai(creator, outsider, text, removed):
+    note = make_published(creator)
+    comment = services.comment_create(note=note, author=outsider, body=text)
+    assert (comment.state == "removed") is removed
+
+
+def test_notes_record_their_client(creator):
+    app = APIClient()
+    app.credentials(HTTP_X_SESSION_TOKEN=headless_login(app, creator.email, PASSWORD))
+    assert app.post("/api/v1/notes/", {"title": "From the app"}, format="json").status_code == 201
+    script = APIClient()
+    script.force_login(creator)
+    assert script.post("/api/v1/notes/", {"title": "From a script"}, format="json").status_code == 201
+    forged = APIClient()
+    forged.force_login(creator)
+    forged.credentials(HTTP_X_SESSION_TOKEN="")
+    clients = dict(Note.objects.values_list("title", "client"))
+    assert clients == {"From the app": "app", "From a script": "api"}
+
+
+def test_a_restricted_account_can_take_a_like_back(creator, outsider):
+    note = make_published(creator)
+    services.like_set(note=note, user=outsider, liked=True)
+    ledger.account_measure(
+        account=outsider,
+        acting_user=staff_with_permissions("decide"),
+        kind=Decision.Kind.POSTING_RESTRICTED,
+        statement=ledger.Statement(summary="Restricted.", facts="Spam.", rule_code="ai_managed_account"),
+    )
+    assert services.like_set(note=note, user=outsider, liked=False).like_count == 0

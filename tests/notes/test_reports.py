@@ -172,3 +172,21 @@ def test_flooding_reports_is_rate_limited(client, creator):
             response = client.post(f"/report/note/{note.public_id}/", {"category": "other"})
             statuses.append(response.status_code)
     assert 429 in statuses and ReportFiling.objects.filter(reporter=reader).count() == 3
+
+
+def test_a_comment_report_never_labels_the_note_around_it(creator, outsider):
+    note = make_published(creator)
+    comment = services.comment_create(note=note, author=outsider, body="Spam spam")
+    report_file(
+        reporter=UserFactory(), subject_type="comment", subject_id=comment.public_id, category="other"
+    )
+    statement = ledger.Statement(summary="Labelled.", facts="?", rule_code="ai_label_missing")
+    with pytest.raises(Exception, match="Only a reported note can be labelled"):
+        report_resolve(
+            report=Report.objects.get(),
+            acting_user=staff_with_permissions("decide"),
+            action="label",
+            reply="No.",
+            statement=statement,
+        )
+    assert not Decision.objects.exists() and Report.objects.get().state == "open"

@@ -24,7 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         path = Path(str(options["events"]))
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            # Lines end at "\n" only: JSON strings may hold U+2028 and U+2029, which splitlines() splits on.
+            lines = path.read_text(encoding="utf-8").split("\n")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"cannot read {path}: {exc}") from exc
         try:
