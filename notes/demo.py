@@ -235,6 +235,7 @@ def demo_traffic_create(*, authors: list[User], staff: User) -> None:
         services.voucher_redeem(voucher_id=voucher.public_id, note_id=fog.public_id, acting_user=mei)
     _demo_impressions([*authors])
     _demo_interactions(mei, sam)
+    _demo_bot(mei, sam)
 
 
 def _demo_interactions(mei: User, sam: User) -> None:
@@ -282,3 +283,46 @@ def _demo_impressions(authors: list[User]) -> None:
         if boost is not None and delivered:
             Boost.objects.filter(pk=boost.pk).update(delivered=min(delivered, boost.target - 1))
     ImpressionDay.objects.bulk_create(rows)
+
+
+def _demo_bot(mei: User, sam: User) -> None:
+    """An account that behaves like a bot — the same comment seconds after each note, through the API,
+    every ten minutes — so the staff queue has an automation case and a report to work on."""
+    from notes.models import AutomationCase, Client, Comment
+    from notes.services.cases import automation_scan
+    from notes.services.reports import report_file
+
+    bot, created = User.objects.get_or_create(
+        email="growth-bot@demo.sunlight.test", defaults={"display_name": "Growth Hacks 24/7"}
+    )
+    if created:
+        bot.set_unusable_password()
+        bot.save(update_fields=["password"])
+    if not Comment.objects.filter(author=bot).exists():
+        notes = list(Note.objects.filter(author__in=[mei, sam], state=Note.State.PUBLISHED).order_by("pk"))
+        start = timezone.now() - timedelta(hours=6)
+        for index in range(24):
+            note = notes[index % len(notes)]
+            comment = services.comment_create(
+                note=note,
+                author=bot,
+                body="Great post! Follow me for more amazing content!",
+                client=Client.API,
+            )
+            # Demo only: spread the comments over six hours, each seconds after a note it "reacts" to.
+            at = start + timedelta(seconds=index * 600 + (index % 3) * 0.7)
+            Comment.objects.filter(pk=comment.pk).update(created_at=at)
+            Note.objects.filter(pk=note.pk).update(
+                published_at=min(note.published_at, at - timedelta(seconds=4))
+            )
+            note.published_at = min(note.published_at, at - timedelta(seconds=4))
+    if not AutomationCase.objects.filter(account=bot).exists():
+        automation_scan()
+    if not bot.reports_against.exists():
+        report_file(
+            reporter=mei,
+            subject_type="account",
+            subject_id=bot.public_id,
+            category="ai_managed_account",
+            comment="The same comment under every note, a few seconds after it appears.",
+        )

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from appeals.models import Decision
-from notes.models import Boost, Featuring, ImpressionDay, Label, Note
+from notes.models import AutomationCase, Boost, Featuring, ImpressionDay, Label, Note, Report
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the demo's tasks run after its commit
 
@@ -39,3 +39,7 @@ def test_it_loads_demo_data_once(capsys):
     assert 0 < boost.delivered < boost.target
     assert ImpressionDay.objects.filter(note__title="Morning fog over West Lake", boost__gt=0).exists()
     assert ImpressionDay.objects.filter(note__title="A poster for our book club", bonus__gt=0).exists()
+    # The staff queues have work: an automation case for the demo bot, and a report about it.
+    case = AutomationCase.objects.get()
+    assert case.account.email == "growth-bot@demo.sunlight.test" and case.state == "open"
+    assert Report.objects.get().account == case.account
