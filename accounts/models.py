@@ -72,14 +72,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         """What other people see: never the email address."""
         return self.display_name or _("Creator %(id)s") % {"id": str(self.public_id)[:8]}
 
-    def get_session_auth_hash(self) -> str:
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's hash of the password, plus ``session_version`` once it was raised: used for the
+        current key and for every fallback key alike, so a key rotation never revives revoked sessions."""
         from django.utils.crypto import salted_hmac
 
         if not self.session_version:
-            return super().get_session_auth_hash()  # sessions made before this field stay valid
+            return super()._get_session_auth_hash(secret=secret)  # sessions made before this field stay valid
         return salted_hmac(
             "accounts.User.get_session_auth_hash",
             f"{self.password}:{self.session_version}",
+            secret=secret,
             algorithm="sha256",
         ).hexdigest()
 

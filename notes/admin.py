@@ -37,7 +37,7 @@ from notes.models import (
     TutorialRule,
 )
 from notes.services import STAFF_NOTE_KINDS
-from notes.services.cases import account_events, case_dismiss, case_escalate
+from notes.services.cases import account_events, case_dismiss, case_escalate, signal_facts
 from notes.services.distribution import near_duplicates
 from notes.services.reports import report_resolve
 
@@ -678,9 +678,7 @@ class AutomationCaseAdmin(ReadOnlyModelAdmin):
         case = get_object_or_404(AutomationCase.objects.select_related("account"), pk=case_pk)
         initial = {
             "summary": _("A measure against this account: its activity looked machine-driven."),
-            "facts": "\n".join(
-                f"{s['name']}: {s['value']} ({s['meaning']})" for s in case.signals if s.get("fired")
-            ),
+            "facts": signal_facts(case.signals),
         }
 
         def escalate(data: dict) -> Decision:

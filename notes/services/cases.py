@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from accounts.models import User
 from appeals import measures
@@ -138,11 +138,33 @@ def _case_open_or_refresh(
             return AutomationCase.objects.get(account=account, state=AutomationCase.State.OPEN)
 
 
+# The signals' names in the creator's language (the pure module stays in English, for logs and the command).
+SIGNAL_LABELS = {
+    "regularity": gettext_lazy("Actions evenly spaced in time"),
+    "spread_over_day": gettext_lazy("Activity spread over every hour of the day"),
+    "reaction_latency": gettext_lazy("Seconds between others' notes and the reaction"),
+    "near_duplicate_texts": gettext_lazy("Share of texts that repeat each other"),
+    "bursts": gettext_lazy("Most actions within one minute"),
+    "api_share": gettext_lazy("Share of actions sent by a script"),
+}
+
+
+def signal_facts(signals_: list[dict]) -> str:
+    """The fired signals as lines a person can read, in the active language."""
+    return "\n".join(
+        _("%(signal)s: %(value)s (threshold %(threshold)s)")
+        % {
+            "signal": SIGNAL_LABELS.get(s["name"], s["name"]),
+            "value": s["value"],
+            "threshold": s["threshold"],
+        }
+        for s in signals_
+        if s.get("fired")
+    )
+
+
 def _signal_facts(case: AutomationCase) -> str:
-    lines = [
-        f"{s['name']}: {s['value']} (threshold {s['threshold']})" for s in case.signals if s.get("fired")
-    ]
-    return "\n".join(lines)
+    return signal_facts(case.signals)
 
 
 def _clearest_rule(case: AutomationCase, result: signals.Result) -> None:

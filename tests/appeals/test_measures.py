@@ -222,3 +222,12 @@ def test_time_suspended_is_not_clean_time(creator, moderator, settings):
     # Just after the 30-day suspension ends, less than a decay period of clean time has passed.
     with time_machine.travel(suspension.ends_at + timedelta(days=decay - 40)):
         assert measures.next_measure(creator.pk) == K.BAN
+
+
+def test_a_key_rotation_never_revives_sessions_a_ban_revoked(client, creator, moderator, settings):
+    client.force_login(creator)
+    old_key = settings.SECRET_KEY
+    measure(creator, moderator, kind=K.ACCOUNT_WARNING)
+    measure(creator, moderator, kind=K.BAN)
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "x" * 50, [old_key]
+    assert client.get("/dashboard/").status_code == 302

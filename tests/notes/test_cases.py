@@ -145,3 +145,17 @@ def test_the_case_queue_in_the_admin(client, creator):
     )
     assert response.status_code == 302
     assert Decision.objects.get(subject_owner=bot).kind == Decision.Kind.ACCOUNT_WARNING
+
+
+def test_the_clearest_rules_statement_reads_in_the_creators_language(creator, settings):
+    settings.SUNLIGHT_AUTOMATION = {
+        **settings.SUNLIGHT_AUTOMATION,
+        "SPREAD_MIN_HOURS": 1,
+        "SPREAD_ENTROPY": 0.0,
+        "BURST_PER_MINUTE": 1,
+    }
+    bot = UserFactory(language="zh-hans")
+    bot_activity(bot, creator)
+    cases.automation_scan()
+    facts = Decision.objects.get(subject_owner=bot).facts
+    assert "所有自动化信号均已触发" in facts and "由脚本发送的操作占比" in facts and "api_share" not in facts
