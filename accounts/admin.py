@@ -5,11 +5,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Notification, User
-from core.admin import ReadOnlyModelAdmin
+from core.admin import ReadOnlyModelAdmin, admin_button
 
 
 @admin.register(User)
@@ -33,9 +32,7 @@ class UserAdmin(BaseUserAdmin):
     def measure_link(self, user: User) -> str:
         # The view belongs to the ledger (appeals), named here only by its URL.
         url = reverse("admin:appeals_decision_measure", args=[user.pk])
-        return format_html(
-            '<a class="button" href="{}">{}</a>', url, _("Take a measure against this account")
-        )
+        return admin_button(url, _("Take a measure against this account"))
 
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]}),

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from appeals import selectors, services
-from appeals.forms import NEXT_ON_LADDER, AccountMeasureForm, DecideForm, ReverseDecisionForm
+from appeals.forms import AccountMeasureForm, DecideForm, ReverseDecisionForm, measure_kind
 from appeals.models import Appeal, AppealEvent, AppealEvidence, CompensationVoucher, Decision, DecisionEvent
-from core.admin import ReadOnlyModelAdmin, service_form_view
+from core.admin import ReadOnlyModelAdmin, admin_button, service_form_view
 from core.errors import DomainError
 
 
@@ -79,7 +79,7 @@ class DecisionAdmin(ReadOnlyModelAdmin):
         if decision.state == Decision.State.REVERSED:
             return "—"
         url = reverse("admin:appeals_decision_reverse", args=[decision.pk])
-        return format_html('<a class="button" href="{}">{}</a>', url, _("Reverse this decision"))
+        return admin_button(url, _("Reverse this decision"))
 
     def get_urls(self) -> list:
         return [
@@ -103,7 +103,7 @@ class DecisionAdmin(ReadOnlyModelAdmin):
             return services.account_measure(
                 account=account,
                 acting_user=request.user,
-                kind=None if data["kind"] == NEXT_ON_LADDER else data["kind"],
+                kind=measure_kind(data),
                 statement=services.Statement(
                     summary=data["summary"],
                     facts=data["facts"],
@@ -258,7 +258,7 @@ class AppealAdmin(admin.ModelAdmin):
         if not appeal.is_open:
             return "—"
         url = reverse("admin:appeals_appeal_decide", args=[appeal.pk])
-        return format_html('<a class="button" href="{}">{}</a>', url, _("Decide this appeal"))
+        return admin_button(url, _("Decide this appeal"))
 
     @admin.action(description=gettext_lazy("Assign to me (start review)"))
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Appeal]) -> None:

@@ -82,11 +82,27 @@ class ReverseDecisionForm(forms.Form):
 
 NEXT_ON_LADDER = "next"
 
+# Every staff form that makes a decision asks for the statement of reasons with these fields.
+SUMMARY_LABEL = _("What is decided (shown to the creator)")
+FACTS_LABEL = _("Facts and evidence (shown to the creator)")
 
-class AccountMeasureForm(forms.Form):
-    """A staff member's measure against an account, with its statement of reasons."""
 
-    kind = forms.ChoiceField(
+def statement_text_field(
+    label: object, *, rows: int, required: bool = True, initial: object = None
+) -> forms.CharField:
+    """A part of a statement of reasons: free text, as long as the ledger keeps."""
+    return forms.CharField(
+        label=label,
+        max_length=STATEMENT_MAX,
+        required=required,
+        initial=initial,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def measure_kind_field() -> forms.ChoiceField:
+    """The measure to take: the next rung of the ladder (``NEXT_ON_LADDER``), or one staff name."""
+    return forms.ChoiceField(
         label=_("Measure"),
         choices=[(NEXT_ON_LADDER, _("The next step on the ladder (recommended)"))]
         + [(k, Decision.Kind(k).label) for k in measures.LADDER],
@@ -94,16 +110,19 @@ class AccountMeasureForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("Timed measures end on their own; a warning is a record; a ban lasts until reversed."),
     )
-    summary = forms.CharField(
-        label=_("What is decided (shown to the creator)"),
-        max_length=STATEMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    facts = forms.CharField(
-        label=_("Facts and evidence (shown to the creator)"),
-        max_length=STATEMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+
+
+def measure_kind(data: dict) -> str | None:
+    """The kind a measure form asked for; None for the next rung."""
+    return None if data["kind"] == NEXT_ON_LADDER else data["kind"]
+
+
+class AccountMeasureForm(forms.Form):
+    """A staff member's measure against an account, with its statement of reasons."""
+
+    kind = measure_kind_field()
+    summary = statement_text_field(SUMMARY_LABEL, rows=3)
+    facts = statement_text_field(FACTS_LABEL, rows=4)
     rule_code = forms.ChoiceField(
         label=_("Guideline"), choices=Decision.RuleCode.choices, initial=Decision.RuleCode.AI_MANAGED_ACCOUNT
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -37,6 +37,7 @@ from appeals.models import (
 )
 from core.errors import DomainError
 from core.files import WrittenFiles, deleted_on_failure
+from core.permissions import require_staff_permission
 from core.uploads import UploadRejected, check_declared_size, rejection_error
 
 
@@ -57,14 +58,7 @@ class Statement:
     evidence: list = field(default_factory=list)
 
 
-def _require_permission(user: User | None, perm: str, message: str) -> User:
-    # Staff act through services only, and every staff action checks its own permission here,
-    # whichever view (admin, API, command) called.
-    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
-        raise PermissionDenied(message)
-    if not user.has_perm(perm):
-        raise PermissionDenied(message)
-    return user
+_require_permission = require_staff_permission
 
 
 def _clean_statement(statement: Statement) -> dict:

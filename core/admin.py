@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
 from core.errors import DomainError
 from core.forms import add_service_errors
@@ -66,3 +67,8 @@ def service_form_view(
             **context,
         },
     )
+
+
+def admin_button(url: str, label: object) -> str:
+    """A link styled as the admin's button: how every custom staff action is offered on a change page."""
+    return format_html('<a class="button" href="{}">{}</a>', url, label)

@@ -12,10 +12,16 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from appeals import measures
+from appeals.forms import (
+    FACTS_LABEL,
+    SUMMARY_LABEL,
+    measure_kind,
+    measure_kind_field,
+    statement_text_field,
+)
 from appeals.models import STATEMENT_MAX, Automation, Decision
 from appeals.services import Statement
-from core.admin import ReadOnlyModelAdmin, service_form_view
+from core.admin import ReadOnlyModelAdmin, admin_button, service_form_view
 from notes import services
 from notes.forms import split_list
 from notes.models import (
@@ -171,16 +177,8 @@ class NoteDecisionForm(forms.Form):
         initial=Label.Kind.GENERATED,
         required=False,
     )
-    summary = forms.CharField(
-        label=_("What is decided (shown to the creator)"),
-        max_length=STATEMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    facts = forms.CharField(
-        label=_("Facts and evidence (shown to the creator)"),
-        max_length=STATEMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    summary = statement_text_field(SUMMARY_LABEL, rows=3)
+    facts = statement_text_field(FACTS_LABEL, rows=4)
     rule_code = forms.ChoiceField(label=_("Guideline"), choices=[("", "—"), *Decision.RuleCode.choices])
     rule = forms.CharField(
         label=_("Guideline wording (optional)"),
@@ -280,7 +278,7 @@ class NoteAdmin(ReadOnlyModelAdmin):
         if note.state != Note.State.PUBLISHED:
             return "—"
         url = reverse("admin:notes_note_decide", args=[note.pk])
-        return format_html('<a class="button" href="{}">{}</a>', url, _("Make a decision about this note"))
+        return admin_button(url, _("Make a decision about this note"))
 
     @admin.display(description=_("featuring"))
     def feature_link(self, note: Note) -> str:
@@ -288,9 +286,9 @@ class NoteAdmin(ReadOnlyModelAdmin):
             return "—"
         if note.featurings.filter(ended_at__isnull=True).exists():
             url = reverse("admin:notes_note_unfeature", args=[note.pk])
-            return format_html('<a class="button" href="{}">{}</a>', url, _("Stop featuring"))
+            return admin_button(url, _("Stop featuring"))
         url = reverse("admin:notes_note_feature", args=[note.pk])
-        return format_html('<a class="button" href="{}">{}</a>', url, _("Feature this note"))
+        return admin_button(url, _("Feature this note"))
 
     def get_urls(self) -> list:
         return [
@@ -455,17 +453,10 @@ class BoostAdmin(ReadOnlyModelAdmin):
 
 
 class CommentRemoveForm(forms.Form):
-    summary = forms.CharField(
-        label=_("What is decided (shown to the commenter)"),
-        max_length=STATEMENT_MAX,
-        initial=_("This comment was removed."),
-        widget=forms.Textarea(attrs={"rows": 2}),
+    summary = statement_text_field(
+        _("What is decided (shown to the commenter)"), rows=2, initial=_("This comment was removed.")
     )
-    facts = forms.CharField(
-        label=_("Facts and evidence (shown to the commenter)"),
-        max_length=STATEMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    facts = statement_text_field(_("Facts and evidence (shown to the commenter)"), rows=3)
     rule_code = forms.ChoiceField(label=_("Guideline"), choices=Decision.RuleCode.choices)
     source = forms.ChoiceField(label=_("How it came to our attention"), choices=Decision.Source.choices)
     submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
@@ -500,7 +491,7 @@ class CommentAdmin(ReadOnlyModelAdmin):
         if comment.state != Comment.State.VISIBLE:
             return "—"
         url = reverse("admin:notes_comment_remove", args=[comment.pk])
-        return format_html('<a class="button" href="{}">{}</a>', url, _("Remove this comment"))
+        return admin_button(url, _("Remove this comment"))
 
     def get_urls(self) -> list:
         return [
@@ -552,23 +543,9 @@ class TutorialRuleAdmin(admin.ModelAdmin):
 
 
 class CaseEscalateForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Measure"),
-        choices=[("next", _("The next step on the ladder (recommended)"))]
-        + [(k, Decision.Kind(k).label) for k in measures.LADDER],
-        initial="next",
-        widget=forms.RadioSelect,
-    )
-    summary = forms.CharField(
-        label=_("What is decided (shown to the creator)"),
-        max_length=STATEMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    facts = forms.CharField(
-        label=_("Facts and evidence (shown to the creator)"),
-        max_length=STATEMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
+    kind = measure_kind_field()
+    summary = statement_text_field(SUMMARY_LABEL, rows=3)
+    facts = statement_text_field(FACTS_LABEL, rows=6)
 
 
 class CaseDismissForm(forms.Form):
@@ -685,7 +662,7 @@ class AutomationCaseAdmin(ReadOnlyModelAdmin):
             return case_escalate(
                 case=case,
                 acting_user=request.user,
-                kind=None if data["kind"] == "next" else data["kind"],
+                kind=measure_kind(data),
                 statement=Statement(
                     summary=data["summary"],
                     facts=data["facts"],
@@ -744,18 +721,9 @@ class ReportResolveForm(forms.Form):
     reply = forms.CharField(
         label=_("Reply to the reporters"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    summary = forms.CharField(
-        label=_("What is decided (shown to the creator)"),
-        max_length=STATEMENT_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    facts = forms.CharField(
-        label=_("Facts and evidence (shown to the creator)"),
-        max_length=STATEMENT_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    # Needed for every action but "dismiss" (the service says so when they are missing).
+    summary = statement_text_field(SUMMARY_LABEL, rows=2, required=False)
+    facts = statement_text_field(FACTS_LABEL, rows=3, required=False)
     rule_code = forms.ChoiceField(label=_("Guideline"), choices=Decision.RuleCode.choices, required=False)
 
 
@@ -804,7 +772,7 @@ class ReportAdmin(ReadOnlyModelAdmin):
         if report.state != Report.State.OPEN:
             return "—"
         url = reverse("admin:notes_report_resolve", args=[report.pk])
-        return format_html('<a class="button" href="{}">{}</a>', url, _("Handle this report"))
+        return admin_button(url, _("Handle this report"))
 
     def get_urls(self) -> list:
         return [

@@ -450,11 +450,11 @@ def note_url(note: Note) -> str:
 def report_new(request: HttpRequest, subject_type: str, subject_id: str) -> HttpResponse:
     """Report a note, a comment or an account: a category and, if the reader wants, a comment."""
     from notes.models import Report
-    from notes.services.reports import _subject, report_file
+    from notes.services.reports import report_file, report_subject
 
     if subject_type not in Report.SubjectType.values:
         raise Http404
-    note, comment, account = _subject(subject_type, subject_id)
+    note, comment, account = report_subject(subject_type, subject_id)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:

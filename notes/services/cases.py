@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from appeals import measures
 from appeals import services as ledger
 from appeals.models import Automation, Decision
 from core.errors import DomainError
+from core.permissions import require_staff_permission
 from notes.automation import signals
 from notes.models import AutomationCase, Comment, Like, Note
 
@@ -204,8 +205,7 @@ def _clearest_rule_locked(case: AutomationCase, result: signals.Result) -> None:
 
 
 def _require_reviewer(user: User) -> None:
-    if not user.is_authenticated or not user.is_staff or not user.has_perm("appeals.decide"):
-        raise PermissionDenied(_("You are not allowed to decide automation cases."))
+    require_staff_permission(user, "appeals.decide", _("You are not allowed to decide automation cases."))
 
 
 def case_escalate(

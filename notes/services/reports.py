@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
@@ -19,6 +19,7 @@ from accounts.services import notification_create
 from appeals import services as ledger
 from appeals.models import Decision
 from core.errors import DomainError
+from core.permissions import require_staff_permission
 from notes.models import REPORT_COMMENT_MAX, Comment, Label, Note, Report, ReportFiling
 from notes.services.cases import case_open_for
 from notes.services.decisions import comment_remove, note_decide
@@ -27,7 +28,7 @@ from notes.services.interactions import clean_text
 ACTIONS = ("dismiss", "label", "remove", "case", "measure")
 
 
-def _subject(subject_type: str, subject_id: object) -> tuple[Note | None, Comment | None, User]:
+def report_subject(subject_type: str, subject_id: object) -> tuple[Note | None, Comment | None, User]:
     """What is reported, if readers may see it; anything else is a 404 (as if it did not exist)."""
     try:
         if subject_type == Report.SubjectType.NOTE:
@@ -58,7 +59,7 @@ def report_file(
     comment = clean_text(comment or "")
     if len(comment) > REPORT_COMMENT_MAX:
         raise ValidationError({"comment": _("At most %(n)s characters.") % {"n": REPORT_COMMENT_MAX}})
-    note, reported_comment, account = _subject(subject_type, subject_id)
+    note, reported_comment, account = report_subject(subject_type, subject_id)
     if account.pk == reporter.pk:
         raise DomainError(
             _("You cannot report yourself or your own content."), code="own_content", status=409
@@ -124,8 +125,7 @@ def _file_once(
 
 
 def _require_reviewer(user: User) -> None:
-    if not user.is_authenticated or not user.is_staff or not user.has_perm("appeals.decide"):
-        raise PermissionDenied(_("You are not allowed to handle reports."))
+    require_staff_permission(user, "appeals.decide", _("You are not allowed to handle reports."))
 
 
 def report_resolve(

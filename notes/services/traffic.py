@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import formats, timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from appeals.models import CompensationVoucher
 from core.errors import DomainError
+from core.permissions import require_staff_permission
 from notes.models import Boost, Featuring, Note
 from notes.services.distribution import note_distribution_sync, traffic_settings
 from notes.services.notes import lock_note
@@ -24,11 +25,7 @@ FEATURE_REASON_MAX = 1000
 
 
 def _require_feature_permission(user: User | None) -> User:
-    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
-        raise PermissionDenied(_("You are not allowed to feature notes."))
-    if not user.has_perm("notes.feature_note"):
-        raise PermissionDenied(_("You are not allowed to feature notes."))
-    return user
+    return require_staff_permission(user, "notes.feature_note", _("You are not allowed to feature notes."))
 
 
 def note_feature(*, note: Note, acting_user: User, reason: str) -> Featuring:
