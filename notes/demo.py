@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from accounts.models import User
 from appeals.models import CompensationVoucher, Decision
-from appeals.services import Statement, decision_reverse
+from appeals.services import Statement, appeal_file, decision_reverse
 from notes import services
 from notes.models import Boost, ImpressionDay, Note, Traffic
 
@@ -209,6 +209,15 @@ def demo_traffic_create(*, authors: list[User], staff: User) -> None:
         ends_at=timezone.now() + timedelta(days=30),
         dedupe_key="demo:tea-reduced",
     )
+    reduced = Decision.objects.get(dedupe_key="demo:tea-reduced")
+    if not reduced.appeals.exists():
+        # An appeal waiting in the staff queue (and counted on the transparency report).
+        appeal_file(
+            decision=reduced,
+            appellant=sam,
+            reason="Every fact in the note is sourced and I wrote the text myself; only the title was "
+            "suggested by an AI tool.",
+        )
     fog = Note.objects.get(author=mei, title="Morning fog over West Lake")
     label = services.note_decide(
         note=fog,

@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from portal import schema  # noqa: F401 - registers the OpenAPI extensions
+        from portal import checks, schema  # noqa: F401 - registers the system checks and OpenAPI extensions

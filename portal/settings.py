@@ -324,6 +324,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appeals.tasks.expire_decisions",
         "schedule": timedelta(minutes=env_int("SUNLIGHT_EXPIRY_INTERVAL_MINUTES", 5)),
     },
+    # New statements of reasons to the DSA Transparency Database (nothing without an endpoint).
+    "dsa-statements-submit": {
+        "task": "portal.tasks.dsa_statements_submit",
+        "schedule": timedelta(minutes=env_int("SUNLIGHT_DSA_INTERVAL_MINUTES", 5)),
+    },
+    # The public transparency report's figures, aggregated into stored snapshots.
+    "transparency-refresh": {
+        "task": "portal.tasks.transparency_refresh",
+        "schedule": timedelta(minutes=env_int("SUNLIGHT_TRANSPARENCY_INTERVAL_MINUTES", 60)),
+    },
 }
 SUNLIGHT_STALE_SIGNUP_AGE = timedelta(days=env_int("SUNLIGHT_STALE_SIGNUP_DAYS", 14))
 
@@ -476,6 +486,19 @@ SUNLIGHT_AUTOMATION = {
 SUNLIGHT_IMPRESSIONS_REDIS_URL = os.environ.get("SUNLIGHT_IMPRESSIONS_REDIS_URL", REDIS_CACHE_URL)
 
 SUNLIGHT_TERRITORIAL_SCOPE = env_list("SUNLIGHT_TERRITORIAL_SCOPE") or ["*"]
+# The EU DSA Transparency Database (statements of reasons, Art. 24(5)). No endpoint: nothing is sent,
+# statements are still written and can be exported (manage.py export_statements, or the admin).
+SUNLIGHT_DSA = {
+    # The multiple-statements endpoint, e.g. https://transparency.dsa.ec.europa.eu/api/v1/statements
+    "endpoint": os.environ.get("SUNLIGHT_DSA_ENDPOINT", ""),
+    "token": os.environ.get("SUNLIGHT_DSA_TOKEN", ""),
+    # Statements per call: the database takes 1 to 100.
+    "batch_size": env_int("SUNLIGHT_DSA_BATCH_SIZE", 100),
+    "timeout_seconds": env_float("SUNLIGHT_DSA_TIMEOUT_SECONDS", 30.0),
+    # Transient failures (5xx, 429, timeouts) are retried this many times per call, backing off.
+    "retries": env_int("SUNLIGHT_DSA_RETRIES", 3),
+    "retry_backoff_seconds": env_float("SUNLIGHT_DSA_RETRY_BACKOFF_SECONDS", 2.0),
+}
 # Further redress after an upheld appeal (DSA Art. 21): shown to the creator. Empty: the built-in text.
 SUNLIGHT_REDRESS_TEXT = os.environ.get("SUNLIGHT_REDRESS_TEXT", "")
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from notes import views as note_views
 from portal import views
+from portal.admin import staff_overview
 
 # The admin has no login page of its own: staff sign in through allauth (with MFA).
 admin.site.login = secure_admin_login(admin.site.login)
@@ -23,6 +24,7 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("admin/overview/", admin.site.admin_view(staff_overview), name="admin-overview"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     # Before allauth's own route for the same path (see the view).
@@ -34,7 +36,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("guidelines/", views.guidelines, name="guidelines"),
-    path("transparency/", views.transparency, name="transparency"),
+    path("transparency/", views.transparency_page, name="transparency"),
+    path("transparency/charts/<slug:name>.svg", views.transparency_chart, name="transparency-chart"),
+    re_path(
+        r"^transparency/report\.(?P<fmt>csv|json)$", views.transparency_download, name="transparency-download"
+    ),
     path("appeals/", include("appeals.urls")),
     path("", include("accounts.urls")),
     path("", include("notes.urls")),

@@ -62,6 +62,7 @@ from appeals.services import Statement
 from notes import scanning
 from notes import services as note_services
 from notes.models import Note
+from portal.models import DsaStatement, TransparencySnapshot
 from tests.appeals.conftest import pdf_bytes
 from tests.factories import PASSWORD, DecisionFactory, UserFactory, staff_with_permissions
 from tests.images import a1111_png_bytes
@@ -212,6 +213,21 @@ class World:
     @cached_property
     def decision(self):
         return DecisionFactory(subject_owner=self.a)
+
+    @cached_property
+    def dsa_statement(self):
+        from portal.statements import statements_collect
+
+        decision = self.decision
+        statements_collect()
+        return DsaStatement.objects.get(decision=decision)
+
+    @cached_property
+    def snapshot(self):
+        from portal.transparency import snapshots_refresh
+
+        snapshots_refresh()
+        return TransparencySnapshot.objects.get(period="total")
 
     @cached_property
     def appeal(self):
@@ -395,6 +411,12 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "healthz": (get(fixed("/healthz"), (200, 200, 200, 200, 200, 200)),),
     "guidelines": (get(fixed("/guidelines/"), (200, 200, 200, 200, 200, 200)),),
     "transparency": (get(fixed("/transparency/"), (200, 200, 200, 200, 200, 200)),),
+    # The report's charts and downloads: public, like the page (stored snapshots only).
+    "transparency-chart": (get(fixed("/transparency/charts/labels.svg"), (200, 200, 200, 200, 200, 200)),),
+    "transparency-download": (
+        get(fixed("/transparency/report.csv"), (200, 200, 200, 200, 200, 200), label="csv"),
+        get(fixed("/transparency/report.json"), (200, 200, 200, 200, 200, 200), label="json"),
+    ),
     # Our view serving allauth headless's specification (public, as the spec is documentation).
     "auth-openapi-json": (get(fixed("/_allauth/openapi.json"), (200, 200, 200, 200, 200, 200)),),
     "note-media": (
@@ -1036,6 +1058,12 @@ MATRIX: dict[str, tuple[Check, ...]] = {
 ADMIN_OUT = (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, MFA_SETUP)
 
 
+def statements_export_url(w: World) -> str:
+    """The admin's export of a window of days, with a statement in it (creator A's decision)."""
+    assert w.dsa_statement
+    return "/admin/portal/dsastatement/export/?since=2020-01-01"
+
+
 def admin_pk(name: str, attr: str) -> Callable[[World], str]:
     return lambda w: reverse(name, args=[getattr(w, attr).pk])
 
@@ -1064,6 +1092,35 @@ MATRIX.update(
                 perms=("decide",),
                 data=lambda w: {"kind": "next"},
                 intact=lambda w: not Decision.objects.filter(subject_owner=w.b).exists(),
+            ),
+        ),
+        "admin-overview": (get(fixed("/admin/overview/"), (*ADMIN_OUT, 403, 200), perms=("view_appeal",)),),
+        "admin:portal_dsastatement_export": (
+            get(
+                fixed("/admin/portal/dsastatement/export/"),
+                (*ADMIN_OUT, 403, 200),
+                perms=("export_dsastatement",),
+            ),
+            get(
+                statements_export_url,
+                (*ADMIN_OUT, 403, 200),
+                perms=("export_dsastatement",),
+                label="download",
+            ),
+        ),
+        "admin:portal_transparencysnapshot_refresh": (
+            get(
+                fixed("/admin/portal/transparencysnapshot/refresh/"),
+                (*ADMIN_OUT, 405, 405),
+                perms=("refresh_transparencysnapshot",),
+                label="not-allowed",
+            ),
+            post(
+                fixed("/admin/portal/transparencysnapshot/refresh/"),
+                (*ADMIN_OUT, 403, Go("/admin/portal/transparencysnapshot/", exact=True)),
+                perms=("refresh_transparencysnapshot",),
+                intact=lambda w: not TransparencySnapshot.objects.exists(),
+                actor="staff_perm",
             ),
         ),
         "admin:notes_report_resolve": (
@@ -1271,6 +1328,9 @@ ADMIN_MODELS = [
     AdminModel("notes", "automationcase", "case", add=False, delete=False, change=False),
     AdminModel("notes", "tutorialrule", "tutorialrule", add=True, delete=True),
     AdminModel("notes", "report", "report", add=False, delete=False, change=False),
+    # What the platform reports about itself: written by the ledger's readers, never by hand.
+    AdminModel("portal", "dsastatement", "dsa_statement", add=False, delete=False, change=False),
+    AdminModel("portal", "transparencysnapshot", "snapshot", add=False, delete=False, change=False),
 ]
 
 

@@ -32,6 +32,10 @@ NOT_RUN = {
     ".venv/bin/celery -A portal beat --loglevel=INFO": "long-running; its tasks are tested one by one",
 }
 
+EXPORT_STATEMENTS = (
+    "DJANGO_DEBUG=1 .venv/bin/python manage.py export_statements --since 2026-01-01 --output statements.json"
+)
+
 
 def readme_commands() -> list[str]:
     text = (ROOT / "README.md").read_text()
@@ -50,6 +54,8 @@ def test_every_readme_command_is_run_or_excused():
         ".venv/bin/python -m notes.provenance PATH [PATH ...] --json",
         "DJANGO_DEBUG=1 .venv/bin/python manage.py traffic_rebuild",
         "DJANGO_DEBUG=1 .venv/bin/python manage.py score_automation --events FILE.jsonl --json",
+        EXPORT_STATEMENTS,
+        "DJANGO_DEBUG=1 .venv/bin/python manage.py transparency_refresh",
     }
     unknown = [c for c in readme_commands() if c not in NOT_RUN and c not in runners]
     assert unknown == [], f"README commands with no test: {unknown}"
@@ -98,6 +104,32 @@ def test_the_traffic_rebuild_command_runs_as_written(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Rebuilt the distribution of 6 published notes." in result.stdout
+
+
+def test_the_transparency_commands_run_as_written_on_the_demo_data(tmp_path):
+    from portal import dsa
+
+    env = _clean_env(SUNLIGHT_VAR_DIR=str(tmp_path))
+    python = str(ROOT / ".venv/bin/python")
+    for args in (["migrate", "--no-input", "-v0"], ["seed_demo"]):
+        subprocess.run(
+            [python, "manage.py", *args], cwd=ROOT, env={**env, "DJANGO_DEBUG": "1"}, check=True, timeout=300
+        )
+    output = ROOT / "statements.json"  # the README's file name, in the folder its commands run from
+    try:
+        for line in (
+            EXPORT_STATEMENTS,
+            "DJANGO_DEBUG=1 .venv/bin/python manage.py transparency_refresh",
+        ):
+            result = subprocess.run(  # noqa: S602 - the README's line exactly as a shell runs it  # nosec B602
+                line, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+            )
+            assert result.returncode == 0, result.stderr
+        statements = json.loads(output.read_text())
+    finally:
+        output.unlink(missing_ok=True)
+    assert statements and dsa.validate_batch(statements) == {}
+    assert "Transparency figures computed at" in result.stdout
 
 
 def test_the_score_automation_command_runs_as_written(tmp_path):

@@ -101,27 +101,6 @@ def test_the_authentication_api_docs_are_served_locally(client):
 
 
 @pytest.mark.django_db
-def test_the_transparency_figures_count_automated_and_in_force_decisions_from_the_ledger(creator, staff):
-    from datetime import timedelta
-
-    import time_machine
-    from django.utils import timezone
-
-    from appeals import services as ledger
-    from portal.selectors import transparency_figures
-    from tests.factories import DecisionFactory
-
-    DecisionFactory(subject_owner=creator)
-    DecisionFactory(subject_owner=creator, ends_at=timezone.now() + timedelta(days=1))
-    reversed_one = DecisionFactory(subject_owner=creator)
-    ledger.decision_reverse(decision=reversed_one, acting_user=staff, reason="Misjudged.")
-    figures = transparency_figures()["decisions"]
-    assert figures == {"total": 3, "automated": 3, "in_force": 2, "reversed": 1}
-    with time_machine.travel(timezone.now() + timedelta(days=2)):
-        assert transparency_figures()["decisions"]["in_force"] == 1
-
-
-@pytest.mark.django_db
 def test_the_anonymous_throttle_ignores_a_client_supplied_forwarded_for(api_client, monkeypatch):
     from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 

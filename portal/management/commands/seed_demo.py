@@ -27,6 +27,12 @@ class Command(BaseCommand):
         # so the summary below is printed once everything is in place.
         with transaction.atomic():
             created = self._create()
+        # The transparency report and the DSA statements start from the demo's decisions.
+        from portal.statements import statements_collect
+        from portal.transparency import snapshots_refresh
+
+        statements_collect()
+        snapshots_refresh()
         self._report(created)
 
     def _create(self) -> int:
