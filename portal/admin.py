@@ -254,7 +254,8 @@ def staff_overview(request: HttpRequest) -> HttpResponse:
         .order_by()
     }
     days = [first_day + timedelta(days=offset) for offset in range(OVERVIEW_DAYS)][::-1]
-    kinds = list(Decision.Kind)
+    # Only the kinds decided in the window: eleven mostly empty columns hide the ones that matter.
+    kinds = [kind for kind in Decision.Kind if any(key[1] == kind.value for key in counts)]
     rows = [
         (
             day,

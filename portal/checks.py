@@ -44,6 +44,18 @@ def dsa_settings_check(app_configs: object = None, **kwargs: object) -> list[Err
             problems.append(
                 Error("SUNLIGHT_DSA_ENDPOINT is set without SUNLIGHT_DSA_TOKEN: set both.", id="portal.E005")
             )
+        base = urlsplit(settings.SUNLIGHT_BASE_URL)
+        if not settings.DEBUG and (
+            base.scheme != "https" or base.hostname in ("127.0.0.1", "localhost", None)
+        ):
+            problems.append(
+                Error(
+                    "Statements sent to the Transparency Database link to the guidelines at "
+                    "SUNLIGHT_BASE_URL: set it to the site's public https address before "
+                    "setting SUNLIGHT_DSA_ENDPOINT.",
+                    id="portal.E006",
+                )
+            )
         if parts.scheme == "http" and not settings.DEBUG:
             problems.append(
                 CheckWarning(

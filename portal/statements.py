@@ -115,22 +115,39 @@ _MENTION = re.compile(r"(?<![\w@])@[\w.\-]{2,}")
 
 
 def scrub(text: str, identifiers: Iterable[str]) -> str:
-    """``text`` without personal data: any email address, each of ``identifiers`` (the creator's
-    name, handle, email address and its local part; at least three characters) and @mentions."""
+    """``text`` without personal data: any email address, each of ``identifiers`` (names, handles,
+    email addresses and their local parts, given by ``people_identifiers``) and @mentions."""
     text = _EMAIL.sub("[email address removed]", text)
-    for identifier in sorted({i.strip() for i in identifiers if len(i.strip()) >= 3}, key=len, reverse=True):
-        text = re.sub(re.escape(identifier), "[the creator]", text, flags=re.IGNORECASE)
+    for identifier in sorted({i.strip() for i in identifiers if i and i.strip()}, key=len, reverse=True):
+        text = re.sub(re.escape(identifier), "[a person]", text, flags=re.IGNORECASE)
     return _MENTION.sub("[account]", text)
 
 
-def creator_identifiers(user: User | None) -> list[str]:
-    """Everything about a creator that identifies them and may appear in recorded text."""
-    if user is None:
-        return []
-    emails = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
-    locals_ = {email.split("@", 1)[0] for email in emails}
-    public = str(user.public_id)
-    return [*emails, *locals_, user.display_name, public, public[:8], public.replace("-", "")]
+def _long_enough(identifier: str) -> bool:
+    """Two characters name a person in Chinese (李明); Latin text needs three to be a name, not a word."""
+    identifier = identifier.strip()
+    if any(ord(char) > 0x2E7F for char in identifier):  # CJK and other ideographic scripts
+        return len(identifier) >= 2
+    return len(identifier) >= 3
+
+
+def people_identifiers(*users: User | None) -> list[str]:
+    """Everything about these people (the creator, the staff who acted) that identifies them and may
+    appear in recorded text: email addresses and their local parts, display and public names, ids."""
+    found: list[str] = []
+    for user in users:
+        if user is None:
+            continue
+        emails = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+        public = str(user.public_id)
+        found += [
+            *emails,
+            *(email.split("@", 1)[0] for email in emails),
+            user.display_name,
+            str(user.public_name),
+        ]
+        found += [public, public[:8], public.replace("-", "")]
+    return [identifier for identifier in found if identifier and _long_enough(identifier)]
 
 
 def puid_for(decision: Decision, kind: str) -> str:
@@ -238,13 +255,15 @@ def render(
     identifiers = list(identifiers)
     field, value = RESTRICTIONS[decision.kind]
     applied = _utc_day(decision.created_at)
-    rule = _english_rule(decision)
+    rule = scrub(_english_rule(decision), identifiers)
     facts = [WHAT[decision.kind], f"Guideline applied: {rule}."]
     facts.append(f"Facts relied on: {scrub(decision.facts, identifiers)}")
     ends = _utc_day(decision.ends_at) if decision.ends_at else None
     automated = AUTOMATED_DECISION[decision.automated_decision]
     if reversal is not None:
-        ends = max(_utc_day(reversal.at), applied)
+        # The restriction ended at the reversal, or earlier if the decision had already run out.
+        ended_at = min(moment for moment in (reversal.at, decision.ends_at, decision.expired_at) if moment)
+        ends = max(_utc_day(ended_at), applied)
         how = (
             "after the creator's appeal (internal complaint handling, Art. 20 DSA)"
             if reversal.appeal_id
@@ -252,10 +271,15 @@ def render(
                 "by the platform's automated re-check" if reversal.actor_id is None else "by a staff review"
             )
         )
+        ended = (
+            "and its restriction ended that day."
+            if ended_at == reversal.at
+            else f"after its restriction had already ended on {ends.isoformat()}."
+        )
         facts.insert(
             0,
             f"Reversal: the decision reported in statement {puid_for(decision, DsaStatement.Kind.DECISION)} "
-            f"was reversed on {ends.isoformat()} {how}, and its restriction ended that day. "
+            f"was reversed on {_utc_day(reversal.at).isoformat()} {how}, {ended} "
             f"Reason given: {scrub(reversal.reason, identifiers)}",
         )
         automated = (
@@ -295,9 +319,15 @@ def render(
         statement["incompatible_content_ground"] = f"Sunlight community guidelines: {rule}"[:500]
         statement["incompatible_content_explanation"] = explanation
         statement["incompatible_content_illegal"] = "No"
-    if ends is not None:
-        statement[END_DATE_FIELD[field]] = min(max(ends, applied), dsa.LAST_DAY).isoformat()
+    if ends is not None and ends <= dsa.LAST_DAY:  # the database takes no later day: leave it open-ended
+        statement[END_DATE_FIELD[field]] = max(ends, applied).isoformat()
     return statement
+
+
+_KINDS = {
+    DecisionEvent.Kind.CREATED: DsaStatement.Kind.DECISION,
+    DecisionEvent.Kind.REVERSED: DsaStatement.Kind.REVERSAL,
+}
 
 
 def statements_collect(*, chunk: int = 500) -> int:
@@ -316,7 +346,7 @@ def statements_collect(*, chunk: int = 500) -> int:
                 dsa_statement__isnull=True,
                 decision__kind__in=list(RESTRICTIONS),
             )
-            .select_related("decision", "decision__subject_owner")
+            .select_related("decision", "decision__subject_owner", "decision__decided_by", "actor")
             .order_by("id")[:chunk]
         )
         if not events:
@@ -324,23 +354,17 @@ def statements_collect(*, chunk: int = 500) -> int:
         last_id = events[-1].id
         decisions = [event.decision for event in events if reportable(event.decision)]
         subjects = _subjects(decisions)
-        identifiers: dict[int, list[str]] = {}
+        people: dict[int, list[str]] = {}
         for event in events:
             decision = event.decision
             if decision.pk not in subjects:
                 continue
-            owner = decision.subject_owner
-            if owner.pk not in identifiers:
-                identifiers[owner.pk] = creator_identifiers(owner)
-            reversal = event if event.kind == DecisionEvent.Kind.REVERSED else None
-            payload = render(
-                decision, subjects[decision.pk], identifiers=identifiers[owner.pk], reversal=reversal
-            )
+            payload = render_event(event, subjects[decision.pk], people)
             try:
                 with transaction.atomic():
                     DsaStatement.objects.create(
                         puid=payload["puid"],
-                        kind=DsaStatement.Kind.REVERSAL if reversal else DsaStatement.Kind.DECISION,
+                        kind=_KINDS[event.kind],
                         decision=decision,
                         event=event,
                         payload=payload,
@@ -349,6 +373,39 @@ def statements_collect(*, chunk: int = 500) -> int:
             except IntegrityError:
                 continue  # another run wrote it first
             written += 1
+
+
+def render_event(event: DecisionEvent, subject: Subject, people: dict[int, list[str]] | None = None) -> dict:
+    """The statement of one decision event (made, or reversed), with every person involved scrubbed."""
+    people = {} if people is None else people
+    decision = event.decision
+    users = [user for user in (decision.subject_owner, decision.decided_by, event.actor) if user is not None]
+    for user in users:
+        if user.pk not in people:
+            people[user.pk] = people_identifiers(user)
+    known = [identifier for user in users for identifier in people[user.pk]]
+    reversal = event if event.kind == DecisionEvent.Kind.REVERSED else None
+    return render(decision, subject, identifiers=known, reversal=reversal)
+
+
+def statement_rerender(row: DsaStatement) -> bool:
+    """Write a statement's payload again from its decision (after a fix), keeping its ``puid``;
+    False when the decision or event is gone and the frozen payload must stay as it is."""
+    if row.event_id is None or row.decision_id is None:
+        return False
+    event = DecisionEvent.objects.select_related(
+        "decision", "decision__subject_owner", "decision__decided_by", "actor"
+    ).get(pk=row.event_id)
+    row.payload = render_event(event, _subjects([event.decision])[event.decision.pk])
+    row.save(update_fields=["payload"])
+    return True
+
+
+def on_decision_changed(decision: Decision) -> None:
+    """The ledger's hook (``appeals.effects``): write the new statements as soon as the change commits,
+    while the people named in it are as they were; the periodic submission task catches up on any
+    that a crash left out."""
+    transaction.on_commit(statements_collect, robust=True)
 
 
 class WindowError(ValueError):

@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import requests
 from django.conf import settings
-from django.db import transaction
+from django.core.cache import cache
 from django.utils import timezone
 
 from portal import dsa
 from portal.models import DsaStatement
-from portal.statements import statements_collect
+from portal.statements import statement_rerender, statements_collect
+
+# A run holds the lock at most this long (a stuck run's lock expires; the task's time limit is shorter).
+LOCK_SECONDS = 1900
 
 
 class SubmissionError(Exception):
@@ -64,7 +68,7 @@ def _error_text(errors: object) -> str:
 
 
 def _post(batch: list[DsaStatement], config: dict, sleep: Callable[[float], None]) -> requests.Response:
-    """One call, retried on transient failures with exponential backoff; counts the attempts."""
+    """One call, retried on transient failures with exponential backoff; each attempt is recorded."""
     headers = {
         "Authorization": f"Bearer {config['token']}",
         "Accept": "application/json",
@@ -75,9 +79,11 @@ def _post(batch: list[DsaStatement], config: dict, sleep: Callable[[float], None
     for attempt in range(config["retries"] + 1):
         if attempt:
             sleep(config["retry_backoff_seconds"] * 2 ** (attempt - 1))
+        now = timezone.now()
         for row in batch:
             row.attempts += 1
-            row.last_attempt_at = timezone.now()
+            row.last_attempt_at = now
+        DsaStatement.objects.bulk_update(batch, ["attempts", "last_attempt_at"])
         try:
             response = requests.post(
                 config["endpoint"], data=body, headers=headers, timeout=config["timeout_seconds"]
@@ -88,9 +94,15 @@ def _post(batch: list[DsaStatement], config: dict, sleep: Callable[[float], None
         if response.status_code == 429 or response.status_code >= 500:
             problem = f"HTTP {response.status_code}"
             continue
-        DsaStatement.objects.bulk_update(batch, ["attempts", "last_attempt_at"])
         return response
+    _fail(batch, problem)
     raise TransientSubmissionError(problem)
+
+
+def _fail(rows: list[DsaStatement], message: str) -> None:
+    for row in rows:
+        row.last_error = message[:2000]
+    DsaStatement.objects.bulk_update(rows, ["last_error"])
 
 
 def _accept(rows: list[DsaStatement], uuids: dict[str, str]) -> None:
@@ -146,15 +158,21 @@ def _send(batch: list[DsaStatement], config: dict, outcome: Outcome, sleep: Call
             if len(remaining) < len(batch):
                 batch = remaining
                 continue
-        raise SubmissionError(f"HTTP {response.status_code}: {_error_text(answer or response.text[:500])}")
+        message = f"HTTP {response.status_code}: {_error_text(answer or response.text[:500])}"
+        _fail(batch, message)
+        raise SubmissionError(message)
+
+
+LOCK_KEY = "portal:dsa-submission"
 
 
 def statements_submit(*, sleep: Callable[[float], None] = time.sleep) -> Outcome:
     """Submit every pending statement in batches of the configured size; nothing when no endpoint is set.
 
-    Each batch is claimed with a row lock (skipped by a concurrent run) for the length of its call,
-    so two runs never send the same statement. A statement that breaks the database's rules is
-    refused here, before sending, so it cannot make the rest of its batch fail.
+    One run at a time (a lock in the shared cache), so two runs never send the same statement. Each
+    outcome is written as soon as it is known, outside any long transaction: a later failure in the
+    same run never undoes an acceptance or a refusal. A statement that breaks the database's rules
+    is refused here, before sending, so it cannot make the rest of its batch fail.
     """
     outcome = Outcome()
     if not configured():
@@ -162,40 +180,42 @@ def statements_submit(*, sleep: Callable[[float], None] = time.sleep) -> Outcome
     config = settings.SUNLIGHT_DSA
     size = max(1, min(int(config["batch_size"]), dsa.BATCH_MAX))
     statements_collect()
-    last_id = 0
-    while True:
-        batch: list[DsaStatement] = []
-        try:
-            with transaction.atomic():
-                batch = list(
-                    DsaStatement.objects.select_for_update(skip_locked=True)
-                    .filter(state=DsaStatement.State.PENDING, id__gt=last_id)
-                    .order_by("id")[:size]
-                )
-                if not batch:
-                    return outcome
-                last_id = batch[-1].id
-                valid = []
-                for row in batch:
-                    problems = dsa.validate(row.payload)
-                    if problems:
-                        _refuse(row, problems)
-                        outcome.refused += 1
-                    else:
-                        valid.append(row)
-                if valid:
-                    _send(valid, config, outcome, sleep)
-        except (SubmissionError, TransientSubmissionError) as exc:
-            # The batch's transaction is rolled back: record the failed call on the rows after it.
-            failed = [row for row in batch if row.state == DsaStatement.State.PENDING]
-            for row in failed:
-                row.last_error = str(exc)[:2000]
-            DsaStatement.objects.bulk_update(failed, ["attempts", "last_attempt_at", "last_error"])
-            raise
+    token = uuid.uuid4().hex
+    if not cache.add(LOCK_KEY, token, timeout=LOCK_SECONDS):
+        outcome.errors.append("another submission run is in progress")
+        return outcome
+    try:
+        last_id = 0
+        while True:
+            batch = list(
+                DsaStatement.objects.filter(state=DsaStatement.State.PENDING, id__gt=last_id).order_by("id")[
+                    :size
+                ]
+            )
+            if not batch:
+                return outcome
+            last_id = batch[-1].id
+            valid = []
+            for row in batch:
+                problems = dsa.validate(row.payload)
+                if problems:
+                    _refuse(row, problems)
+                    outcome.refused += 1
+                else:
+                    valid.append(row)
+            if valid:
+                _send(valid, config, outcome, sleep)
+    finally:
+        if cache.get(LOCK_KEY) == token:
+            cache.delete(LOCK_KEY)
 
 
 def statements_retry(rows: list[DsaStatement]) -> int:
-    """Put refused statements back in the queue (after the cause was fixed); returns how many."""
-    return DsaStatement.objects.filter(
-        pk__in=[row.pk for row in rows], state=DsaStatement.State.REFUSED
-    ).update(state=DsaStatement.State.PENDING, last_error="")
+    """Put refused statements back in the queue after the cause was fixed: each is written again
+    from its decision (same ``puid``), so a fix in the mapping reaches it; returns how many."""
+    refused = [row for row in rows if row.state == DsaStatement.State.REFUSED]
+    for row in refused:
+        statement_rerender(row)
+    return DsaStatement.objects.filter(pk__in=[row.pk for row in refused]).update(
+        state=DsaStatement.State.PENDING, last_error=""
+    )

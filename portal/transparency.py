@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
@@ -106,7 +106,8 @@ FIGURES: tuple[Figure, ...] = tuple(figure for _key, _title, figures in SECTIONS
 
 
 def _month(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m")
+    """Months are UTC months, as the statements' days are UTC days."""
+    return moment.astimezone(UTC).strftime("%Y-%m")
 
 
 def _counted(qs: QuerySet, field: str, *, distinct: str | None = None) -> tuple[dict[str, int], int]:
@@ -115,7 +116,7 @@ def _counted(qs: QuerySet, field: str, *, distinct: str | None = None) -> tuple[
     months = {
         _month(row["month"]): row["n"]
         for row in qs.exclude(**{f"{field}__isnull": True})
-        .annotate(month=TruncMonth(field))
+        .annotate(month=TruncMonth(field, tzinfo=UTC))
         .values("month")
         .annotate(n=counted)
         .order_by()
@@ -179,7 +180,8 @@ def figures_compute() -> dict[str, dict[str, float | int | None]]:
         everything.append(hours)
 
     seen = {month for months, _total in counts.values() for month in months} | set(durations)
-    periods = _months_between(min(seen, default=_month(timezone.now())), _month(timezone.now()))
+    this_month = _month(timezone.now())
+    periods = _months_between(min(seen, default=this_month), this_month)
     result: dict[str, dict[str, float | int | None]] = {}
     for period in [*periods, TransparencySnapshot.TOTAL]:
         row: dict[str, float | int | None] = {}
@@ -211,14 +213,12 @@ def snapshots_refresh() -> datetime:
     now = timezone.now()
     with transaction.atomic():
         TransparencySnapshot.objects.exclude(period__in=list(figures)).delete()
-        existing = {row.period: row for row in TransparencySnapshot.objects.select_for_update()}
         for period, values in figures.items():
-            row = existing.get(period)
-            if row is None:
-                TransparencySnapshot.objects.create(period=period, figures=values, computed_at=now)
-            else:
-                row.figures, row.computed_at = values, now
-                row.save(update_fields=["figures", "computed_at"])
+            # update_or_create: a refresh running beside this one (the hourly task and a staff
+            # member's "Recompute now") may create the same new month first.
+            TransparencySnapshot.objects.update_or_create(
+                period=period, defaults={"figures": values, "computed_at": now}
+            )
     return now
 
 

@@ -66,6 +66,10 @@ def transparency_page(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "monthly": [(name, _month_name(name), values) for name, values in report.months],
             "charts": _CHARTS,
+            "interval_minutes": settings.CELERY_BEAT_SCHEDULE["transparency-refresh"][
+                "schedule"
+            ].total_seconds()
+            // 60,
         },
     )
 

@@ -297,7 +297,7 @@ def test_statements_carry_no_email_name_or_handle_of_the_creator(staff):
     text = json.dumps(_statements(decision)).lower()
     for leak in ("mei lin", "mei.lin", "example.net", "meilin", "backup.example.org"):
         assert leak not in text
-    assert "[the creator]" in text and "[email address removed]" in text and "[account]" in text
+    assert "[a person]" in text and "[email address removed]" in text and "[account]" in text
 
 
 @pytest.mark.django_db
@@ -368,3 +368,74 @@ def test_export_statements_refuses_a_window_it_cannot_read_and_writes_nothing(tm
 def test_export_statements_says_when_the_output_folder_is_missing(tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         call_command("export_statements", "--output", str(tmp_path / "nowhere" / "out.json"))
+
+
+@pytest.mark.django_db
+def test_a_two_character_chinese_name_a_named_guideline_and_the_staff_member_are_scrubbed_too():
+    creator = UserFactory(email="li@example.cn", display_name="李明")
+    moderator = UserFactory(
+        email="wang.fang@sunlight.example", display_name="王芳", is_staff=True, is_superuser=True
+    )
+    decision = DecisionFactory(
+        subject_owner=creator,
+        kind=Decision.Kind.REMOVAL,
+        rule_code=Decision.RuleCode.AI_FORGERY,
+        automated_decision=Automation.NOT_AUTOMATED,
+        decided_by=moderator,
+        facts="李明发布的照片由 AI 生成；王芳复核了原图。",
+    )
+    Decision.objects.filter(pk=decision.pk).update(
+        rule_code=Decision.RuleCode.OTHER, rule="李明 breaks rule 7"
+    )
+    text = json.dumps(_statements(decision), ensure_ascii=False)
+    assert "李明" not in text and "王芳" not in text and "wang.fang" not in text
+    assert "[a person] breaks rule 7" in text
+
+
+@pytest.mark.django_db
+def test_reversing_a_decision_that_had_already_expired_reports_the_day_it_really_ended(creator, staff):
+    start = timezone.now()
+    decision = DecisionFactory(
+        subject_owner=creator,
+        kind=Decision.Kind.REDUCED_DISTRIBUTION,
+        automated_decision=Automation.NOT_AUTOMATED,
+        decided_by=staff,
+        ends_at=start + timedelta(days=10),
+    )
+    with time_machine.travel(start + timedelta(days=11)):
+        ledger.decisions_expire_due()
+    with time_machine.travel(start + timedelta(days=40)):
+        ledger.decision_reverse(decision=decision, acting_user=staff, reason="It was fine after all.")
+    made, reversal = _statements(decision)
+    ended = (start + timedelta(days=10)).date().isoformat()
+    assert made["end_date_visibility_restriction"] == reversal["end_date_visibility_restriction"] == ended
+    assert f"already ended on {ended}" in reversal["decision_facts"]
+
+
+@pytest.mark.django_db
+def test_an_end_after_the_databases_last_day_is_left_open_rather_than_misstated(creator, staff):
+    statement = _only(
+        _account_decision(creator, staff, Decision.Kind.SUSPENSION, timezone.now().replace(year=2040))
+    )
+    assert "end_date_account_restriction" not in statement
+
+
+@pytest.mark.django_db
+def test_a_decision_writes_its_statement_as_soon_as_it_commits(creator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = DecisionFactory(subject_owner=creator)
+    assert DsaStatement.objects.filter(decision=decision).exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_statement_queued_again_is_written_again_from_its_decision(creator):
+    from portal.submission import statements_retry
+
+    decision = DecisionFactory(subject_owner=creator)
+    statements_collect()
+    row = DsaStatement.objects.get()
+    DsaStatement.objects.filter(pk=row.pk).update(state="refused", payload={**row.payload, "category": "OLD"})
+    assert statements_retry(list(DsaStatement.objects.all())) == 1
+    row.refresh_from_db()
+    assert row.state == "pending" and row.payload["category"] == "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"
+    assert row.puid == f"sunlight-{decision.public_id.hex}"

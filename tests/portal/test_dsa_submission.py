@@ -256,3 +256,58 @@ def test_the_default_dsa_settings_pass_the_checks():
     from portal.checks import dsa_settings_check
 
     assert dsa_settings_check() == []
+
+
+@pytest.mark.django_db
+def test_a_refusal_stays_recorded_when_a_later_call_of_the_run_fails(database, creator):
+    rows = _pending(3, creator)
+    database.refuse = {rows[0].puid}
+    original = Handler.do_POST
+
+    def refuse_then_fail(handler):
+        if database.calls:  # the second call (the rest of the batch) meets a database that is down
+            database.fail_next = 99
+        original(handler)
+
+    Handler.do_POST = refuse_then_fail
+    try:
+        with pytest.raises(TransientSubmissionError):
+            statements_submit(sleep=_no_sleep)
+    finally:
+        Handler.do_POST = original
+    refused = DsaStatement.objects.get(puid=rows[0].puid)
+    assert refused.state == "refused" and "category" in refused.last_error
+    others = DsaStatement.objects.exclude(pk=refused.pk)
+    assert {(row.state, row.last_error) for row in others} == {("pending", "HTTP 500")}
+    assert all(row.attempts == 4 for row in others)  # the refused call, then 3 tries of the rest
+
+
+@pytest.mark.django_db
+def test_two_runs_at_once_never_send_the_same_statements(database, creator):
+    from django.core.cache import cache
+
+    from portal.submission import LOCK_KEY
+
+    _pending(2, creator)
+    cache.add(LOCK_KEY, "another run", timeout=60)
+    try:
+        outcome = statements_submit(sleep=_no_sleep)
+    finally:
+        cache.delete(LOCK_KEY)
+    assert outcome.sent == 0 and database.calls == []
+    assert outcome.errors == ["another submission run is in progress"]
+
+
+def test_an_endpoint_needs_the_public_https_base_url_outside_debug(settings):
+    from portal.checks import dsa_settings_check
+
+    settings.DEBUG = False
+    settings.SUNLIGHT_DSA = {
+        **settings.SUNLIGHT_DSA,
+        "endpoint": "https://tdb.example/api/v1/statements",
+        "token": "t",
+    }
+    settings.SUNLIGHT_BASE_URL = "http://127.0.0.1:8000"
+    assert "portal.E006" in [problem.id for problem in dsa_settings_check()]
+    settings.SUNLIGHT_BASE_URL = "https://sunlight.example"
+    assert dsa_settings_check() == []

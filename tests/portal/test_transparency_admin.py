@@ -109,6 +109,6 @@ def response_row(html: str, day) -> str | None:
 
     label = formats.date_format(day, "DATE_FORMAT")
     for row in html.split("<tr>"):
-        if f'<th scope="row">{label}</th>' in row:
+        if f'class="sunlight-day">{label}</th>' in row:
             return row
     return None

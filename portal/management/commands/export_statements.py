@@ -15,12 +15,13 @@ from portal.statements import WindowError, check_window, parse_day, statements_e
 class Command(BaseCommand):
     help = (
         "Write the statements of reasons (EU DSA Transparency Database format) of decisions made or "
-        "reversed in a window of days as a JSON array. --output - writes to standard output."
+        "reversed in a window of days (UTC, both included) as a JSON array. "
+        "--output - writes to standard output."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--since", help="first day, YYYY-MM-DD (default: from the beginning)")
-        parser.add_argument("--until", help="last day, YYYY-MM-DD, included (default: today)")
+        parser.add_argument("--until", help="last day, YYYY-MM-DD, included (default: no limit)")
         parser.add_argument(
             "--output", required=True, help="the JSON file to write, or - for standard output"
         )
