@@ -85,9 +85,8 @@ def _post(batch: list[DsaStatement], config: dict, sleep: Callable[[float], None
             row.last_attempt_at = now
         DsaStatement.objects.bulk_update(batch, ["attempts", "last_attempt_at"])
         try:
-            response = requests.post(
-                config["endpoint"], data=body, headers=headers, timeout=config["timeout_seconds"]
-            )
+            timeout = float(config["timeout_seconds"])  # checked above 0 by portal.checks
+            response = requests.post(config["endpoint"], data=body, headers=headers, timeout=timeout)
         except requests.RequestException as exc:
             problem = f"{type(exc).__name__}: {exc}"
             continue
