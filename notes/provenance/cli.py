@@ -52,7 +52,9 @@ def line(result: dict, *, as_json: bool) -> str:
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m notes.provenance",
-        description="Scan image files for provenance signals (C2PA, IPTC, GB 45438, generator metadata).",
+        description=(
+            "Scan images and videos for provenance signals (C2PA, IPTC, GB 45438, generator metadata)."
+        ),
     )
     parser.add_argument("paths", nargs="+", help="files, or folders to scan recursively")
     parser.add_argument("--json", action="store_true", dest="as_json", help="one JSON object per file")

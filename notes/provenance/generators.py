@@ -17,7 +17,12 @@ _MIDJOURNEY = re.compile(r"Job ID:\s*[0-9a-f]{8}-[0-9a-f]{4}-", re.IGNORECASE)
 _NAMES = re.compile(
     r"\b(DALL[-·\s]?E(?:\s?[23])?|Midjourney|Stable\s?Diffusion|SDXL|NovelAI|ComfyUI|AUTOMATIC1111|InvokeAI|Fooocus"
     r"|Firefly|Imagen|Gemini|Google\sAI|FLUX(?:\.1)?|Leonardo\.?Ai|Ideogram|Runway|Sora|Kling|Jimeng|Hunyuan"
-    r"|Tongyi\sWanxiang|Doubao|Seedream)\b|即梦|可灵|豆包|通义万相|文心一格|混元|AI生成|AI\sgenerated",
+    r"|Tongyi\sWanxiang|Doubao|Seedream"
+    # Video generators (text/image to video, AI presenters).
+    r"|Pika(?:\s?Labs)?|Luma\s?(?:AI|Dream\s?Machine)|Dream\s?Machine|Veo\s?\d?|Hailuo|MiniMax|Vidu|Gen-[234]"
+    r"|Stable\sVideo\sDiffusion|AnimateDiff|Wan\s?2\.\d|HunyuanVideo|CogVideoX?|LTX-?Video|Genmo|Haiper|PixVerse"
+    r"|Hedra|Synthesia|HeyGen|D-ID|Kaiber|Seedance|Jimeng|Kling\s?AI)\b"
+    r"|即梦|可灵|豆包|通义万相|文心一格|混元|海螺|清影|AI生成|AI\sgenerated",
     re.IGNORECASE,
 )
 
@@ -77,6 +82,18 @@ def from_text_chunks(chunks: dict[str, str]) -> list[Signal]:
             found.append(_signal("Midjourney", f"png:{key}", text[key]))
             break
     return found
+
+
+def comfy_from_json(text: str, location: str) -> list[Signal]:
+    """ComfyUI's ``{"prompt": …, "workflow": …}`` serialised into one field (a video's comment)."""
+    parsed = _json(text[: MAX_TEXT * 16])
+    if isinstance(parsed, dict) and any(key in parsed for key in ("prompt", "workflow")):
+        inner = parsed.get("prompt", parsed.get("workflow"))
+        if isinstance(inner, str):
+            inner = _json(inner)
+        if isinstance(inner, dict):
+            return [_signal("ComfyUI", location, text)]
+    return []
 
 
 def from_user_comment(comment: str) -> list[Signal]:

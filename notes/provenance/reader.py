@@ -7,24 +7,19 @@ alpha-channel "stealth" form needs pixels, and that read is bounded.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import json
 import warnings
 from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
-from notes.provenance import c2pa_reader, dst, generators, xmp
+from notes.provenance import aigc, c2pa_reader, dst, generators, video, xmp
 from notes.provenance.classify import classify
 from notes.provenance.signals import (
-    AIGC,
     CONFIRMED,
     CONTAINER,
-    GENERATED,
     IPTC_DST,
     NONE,
-    SUSPECTED,
     ScanResult,
     Signal,
     clip,
@@ -48,37 +43,6 @@ def _unreadable(location: str, reason: str) -> Signal:
     return Signal(kind=CONTAINER, location=location, value=reason, readable=False, details={"error": reason})
 
 
-def _aigc(raw: str) -> Signal:
-    parsed = None
-    with contextlib.suppress(ValueError):
-        parsed = json.loads(raw)
-    if not isinstance(parsed, dict) or "Label" not in parsed:
-        return Signal(
-            kind=AIGC,
-            location="xmp:TC260:AIGC",
-            value=clip(raw),
-            readable=False,
-            details={"error": "malformed AIGC JSON"},
-        )
-    label = str(parsed.get("Label")).strip()
-    tier = {"1": CONFIRMED, "2": SUSPECTED, "3": SUSPECTED}.get(label, NONE)
-    details = {
-        "label": label,
-        "producer": clip(str(parsed.get("ContentProducer", "")), 100),
-        "produce_id": clip(str(parsed.get("ProduceID", "")), 100),
-        "propagator": clip(str(parsed.get("ContentPropagator", "")), 100),
-        "propagate_id": clip(str(parsed.get("PropagateID", "")), 100),
-    }
-    return Signal(
-        kind=AIGC,
-        location="xmp:TC260:AIGC",
-        value=clip(raw),
-        ai=GENERATED if tier != NONE else None,
-        tier=tier,
-        details=details,
-    )
-
-
 def _xmp_signals(packet: bytes | str) -> tuple[list[Signal], dict[str, list[str]]]:
     try:
         values = xmp.parse(packet)
@@ -97,7 +61,7 @@ def _xmp_signals(packet: bytes | str) -> tuple[list[Signal], dict[str, list[str]
                 details={"code": dst.code_of(raw)},
             )
         )
-    signals += [_aigc(raw) for raw in values.get("TC260:AIGC")]
+    signals += [aigc.signal(raw, "xmp:TC260:AIGC") for raw in values.get("TC260:AIGC")]
     hint_fields = {
         f"xmp:{name.split(':', 1)[1]}": values.get(name)
         for name in ("xmp:CreatorTool", "photoshop:Credit", "dc:description")
@@ -179,10 +143,15 @@ def scan(source: bytes | BinaryIO, *, trust: c2pa_reader.TrustConfig | None = No
         return classify([_unreadable("container", "empty file")])
     if size > MAX_SCAN_BYTES:
         return classify([_unreadable("container", "file too large to scan")])
-    fmt = sniff(stream.read(12))
+    head = stream.read(12)
     stream.seek(0)
-    if fmt is None:
-        return classify([_unreadable("container", "not a JPEG, PNG or WebP image")])
+    fmt, video_fmt = sniff(head), video.sniff(head)
+    if fmt is None and video_fmt is None:
+        return classify(
+            [_unreadable("container", "not a JPEG, PNG or WebP image, nor an MP4, MOV or WebM video")]
+        )
+    if video_fmt is not None:
+        return _scan_video(stream, video_fmt, trust)
     image_signals, raw_xmp = _image_signals(stream)
     signals: list[Signal] = []
     # A manifest may be embedded (JUMBF) or only referenced from XMP (dcterms:provenance),
@@ -190,6 +159,23 @@ def scan(source: bytes | BinaryIO, *, trust: c2pa_reader.TrustConfig | None = No
     if c2pa_reader.has_embedded_manifest(stream, fmt) or b"provenance" in raw_xmp:
         signals += c2pa_reader.read(stream, MIME_BY_FORMAT[fmt], trust or default_trust())
     return classify(signals + image_signals)
+
+
+def _scan_video(stream: BinaryIO, fmt: str, trust: c2pa_reader.TrustConfig | None) -> ScanResult:
+    """A video, box by box (or element by element): the container's metadata, its XMP, and a C2PA
+    manifest store if one is embedded (BMFF only: C2PA defines no Matroska binding)."""
+    signals, packets, has_c2pa, fmt = video.container_signals(stream, fmt)
+    hints: dict[str, list[str]] = {}
+    for packet in packets:
+        xmp_signals, packet_hints = _xmp_signals(packet)
+        signals += xmp_signals
+        for name, values in packet_hints.items():
+            hints.setdefault(name, []).extend(values)
+    if hints and not any(s.kind == "generator" for s in signals):
+        signals += generators.name_hints(hints)
+    if has_c2pa:
+        signals += c2pa_reader.read(stream, video.MIME_BY_FORMAT[fmt], trust or default_trust())
+    return classify(signals)
 
 
 _DEFAULT_TRUST: c2pa_reader.TrustConfig | None = None

@@ -26,7 +26,7 @@ def test_it_reports_an_empty_file_as_unreadable():
 
 def test_it_reports_a_non_image_as_unreadable():
     result = scan(b"MZ\x90\x00" + b"\x00" * 100)
-    assert result.signals[0].value == "not a JPEG, PNG or WebP image"
+    assert result.signals[0].value == "not a JPEG, PNG or WebP image, nor an MP4, MOV or WebM video"
 
 
 def test_it_reads_what_it_can_of_a_truncated_jpeg():

@@ -14,7 +14,7 @@ from notes.provenance.cli import line, scan_files
 
 
 class Command(BaseCommand):
-    help = "Scan image files for provenance signals (C2PA, IPTC, GB 45438, generator metadata)."
+    help = "Scan image and video files for provenance signals (C2PA, IPTC, GB 45438, generator metadata)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", help="files, or folders to scan recursively")
