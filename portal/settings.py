@@ -2,12 +2,16 @@
 
 Production mode (``DJANGO_DEBUG`` unset or false) refuses to start without a
 ``SECRET_KEY`` and ``ALLOWED_HOSTS``; the embedded default (``python dev.py serve``)
-sets ``DJANGO_DEBUG=1`` and runs on SQLite with tasks executed in-process.
+sets ``DJANGO_DEBUG=1`` and runs on SQLite with tasks executed in-process. The offline tools
+(``OFFLINE_COMMANDS``) serve no request and sign nothing a user holds: they run as the README shows
+them, on a fresh clone with no settings at all.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -63,11 +67,22 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+OFFLINE_COMMANDS = {
+    "scan_provenance",
+    "score_automation",
+    "export_statements",
+    "transparency_refresh",
+    "traffic_rebuild",
+}
+_COMMAND = sys.argv[1] if len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" else ""
+if not DEBUG and not SECRET_KEY and _COMMAND in OFFLINE_COMMANDS:
+    # A throwaway key for this one process: nothing it signs outlives it or reaches a user.
+    SECRET_KEY = secrets.token_urlsafe(50)
 if not DEBUG:
     # Production must be configured on purpose: no fallback key, no wildcard host.
     if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    if not ALLOWED_HOSTS:
+    if not ALLOWED_HOSTS and _COMMAND not in OFFLINE_COMMANDS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
 else:
     SECRET_KEY = SECRET_KEY or "django-insecure-sunlight-development-only-key"

@@ -32,9 +32,7 @@ NOT_RUN = {
     ".venv/bin/celery -A portal beat --loglevel=INFO": "long-running; its tasks are tested one by one",
 }
 
-EXPORT_STATEMENTS = (
-    "DJANGO_DEBUG=1 .venv/bin/python manage.py export_statements --since 2026-01-01 --output statements.json"
-)
+EXPORT_STATEMENTS = ".venv/bin/python manage.py export_statements --since 2026-01-01 --output statements.json"
 
 
 def readme_commands() -> list[str]:
@@ -52,10 +50,11 @@ def test_every_readme_command_is_run_or_excused():
     runners = {
         "python3 dev.py serve",
         ".venv/bin/python -m notes.provenance PATH [PATH ...] --json",
-        "DJANGO_DEBUG=1 .venv/bin/python manage.py traffic_rebuild",
-        "DJANGO_DEBUG=1 .venv/bin/python manage.py score_automation --events FILE.jsonl --json",
+        ".venv/bin/python manage.py scan_provenance PATH [PATH ...] --json",
+        ".venv/bin/python manage.py traffic_rebuild",
+        ".venv/bin/python manage.py score_automation --events FILE.jsonl --json",
         EXPORT_STATEMENTS,
-        "DJANGO_DEBUG=1 .venv/bin/python manage.py transparency_refresh",
+        ".venv/bin/python manage.py transparency_refresh",
     }
     unknown = [c for c in readme_commands() if c not in NOT_RUN and c not in runners]
     assert unknown == [], f"README commands with no test: {unknown}"
@@ -86,6 +85,41 @@ def test_the_scanner_command_runs_as_written():
     assert any(row["tier"] == "suspected" for row in rows)
 
 
+def test_the_django_scanner_runs_as_written_with_no_settings_at_all(tmp_path):
+    require(FIXTURES.is_dir(), "shared provenance fixtures missing")
+    from tests.provenance import videos
+
+    clip = tmp_path / "clip.mov"
+    clip.write_bytes(videos.catalogue()["aigc_key_envelope.mov"][0])
+    line = ".venv/bin/python manage.py scan_provenance PATH [PATH ...] --json"
+    command = line.replace("PATH [PATH ...]", f"{FIXTURES / 'synthetic'} {clip}")
+    result = subprocess.run(  # noqa: S602 - the README's line as a shell runs it  # nosec B602
+        command,
+        shell=True,
+        cwd=ROOT,
+        env=_clean_env(SUNLIGHT_VAR_DIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = {Path(row["path"]).name: row for row in map(json.loads, result.stdout.splitlines())}
+    assert rows["clip.mov"]["tier"] == "confirmed"
+    assert rows["tc260_aigc_label1.jpg"]["tier"] == "confirmed"
+
+
+def test_a_server_still_refuses_production_without_a_secret_key(tmp_path):
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "check"],
+        cwd=ROOT,
+        env=_clean_env(SUNLIGHT_VAR_DIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
 def test_the_traffic_rebuild_command_runs_as_written(tmp_path):
     env = _clean_env(SUNLIGHT_VAR_DIR=str(tmp_path))
     python = str(ROOT / ".venv/bin/python")
@@ -94,7 +128,7 @@ def test_the_traffic_rebuild_command_runs_as_written(tmp_path):
             [python, "manage.py", *args], cwd=ROOT, env={**env, "DJANGO_DEBUG": "1"}, check=True, timeout=300
         )
     result = subprocess.run(  # noqa: S602 - the README's line exactly as a shell runs it  # nosec B602
-        "DJANGO_DEBUG=1 .venv/bin/python manage.py traffic_rebuild",
+        ".venv/bin/python manage.py traffic_rebuild",
         shell=True,
         cwd=ROOT,
         env=env,
@@ -119,7 +153,7 @@ def test_the_transparency_commands_run_as_written_on_the_demo_data(tmp_path):
     try:
         for line in (
             EXPORT_STATEMENTS,
-            "DJANGO_DEBUG=1 .venv/bin/python manage.py transparency_refresh",
+            ".venv/bin/python manage.py transparency_refresh",
         ):
             result = subprocess.run(  # noqa: S602 - the README's line exactly as a shell runs it  # nosec B602
                 line, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
@@ -139,7 +173,7 @@ def test_the_score_automation_command_runs_as_written(tmp_path):
     automation_logs.write(log, automation_logs.bot(), automation_logs.person())
     try:
         result = subprocess.run(  # noqa: S602 - the README's line exactly as a shell runs it  # nosec B602
-            "DJANGO_DEBUG=1 .venv/bin/python manage.py score_automation --events FILE.jsonl --json",
+            ".venv/bin/python manage.py score_automation --events FILE.jsonl --json",
             shell=True,
             cwd=ROOT,
             env=_clean_env(SUNLIGHT_VAR_DIR=str(tmp_path)),
