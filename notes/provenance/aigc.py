@@ -45,6 +45,17 @@ def fields_of(raw: str) -> tuple[dict, bool] | None:
     return parsed, envelope
 
 
+def _inner(parsed: dict) -> dict | None:
+    """The envelope's fields when a bare label also carries one."""
+    inner = parsed.get("AIGC")
+    if isinstance(inner, str):
+        try:
+            inner = json.loads(inner)
+        except ValueError:
+            return None
+    return inner if isinstance(inner, dict) and "Label" in inner else None
+
+
 def signal(raw: str, location: str) -> Signal:
     """One AIGC value found at ``location`` (an XMP property, a container tag) as a signal."""
     found = fields_of(raw)
@@ -59,6 +70,14 @@ def signal(raw: str, location: str) -> Signal:
     parsed, envelope = found
     details: dict = {name: clip(str(parsed.get(field, "")).strip(), 100) for field, name in FIELDS}
     details["envelope"] = envelope
+    other = _inner(parsed) if not envelope else None
+    if other is not None and str(other.get("Label", "")).strip() != details["label"]:
+        # Both forms in one value, disagreeing: the stronger claim stands, and the conflict is said.
+        rank = {CONFIRMED: 2, SUSPECTED: 1}
+        both = (details["label"], str(other.get("Label", "")).strip())
+        strongest = max(both, key=lambda label: rank.get(_TIERS.get(label, NONE), 0))
+        details["conflict"] = f"bare Label {details['label']}, envelope Label {other.get('Label')}"
+        details["label"] = strongest
     tier = _TIERS.get(details["label"], NONE)
     return Signal(
         kind=AIGC,

@@ -7,13 +7,15 @@ alpha-channel "stealth" form needs pixels, and that read is bounded.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import struct
 import warnings
 from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
-from notes.provenance import aigc, c2pa_reader, dst, generators, video, xmp
+from notes.provenance import aigc, c2pa_reader, chunks, dst, generators, video, xmp
 from notes.provenance.classify import classify
 from notes.provenance.signals import (
     CONFIRMED,
@@ -99,11 +101,28 @@ def _image_signals(stream: BinaryIO) -> tuple[list[Signal], bytes]:
     signals: list[Signal] = []
     hint_fields: dict[str, list[str]] = {}
     packet = info.get("xmp") or info.get("XML:com.adobe.xmp")
-    if packet:
-        xmp_signals, hint_fields = _xmp_signals(packet)
-        signals += xmp_signals
     text_chunks = {k: v for k, v in info.items() if isinstance(v, str) and k != "XML:com.adobe.xmp"}
+    # Pillow stops at the image data; what the format allows after it is walked for here.
+    walked = _walk_metadata(stream, image.format)
+    packets = [packet] if packet else []
+    as_bytes = {p.encode("utf-8", "replace") if isinstance(p, str) else p for p in packets}
+    packets += [extra for extra in walked.xmp if extra not in as_bytes]
+    for keyword, value in walked.text.items():
+        text_chunks.setdefault(keyword, value)
+    for one in packets:
+        xmp_signals, found_hints = _xmp_signals(one)
+        signals += xmp_signals
+        for name, values in found_hints.items():
+            hint_fields.setdefault(name, []).extend(values)
+    packet = packet or (packets[0] if packets else None)
     signals += generators.from_text_chunks(text_chunks)
+    for comment in walked.comments:
+        signals += generators.from_user_comment(comment)
+    signals += [_unreadable("container", problem) for problem in walked.problems]
+    if not exif and walked.exif:
+        with contextlib.suppress(OSError, ValueError, SyntaxError, KeyError, TypeError):
+            exif = Image.Exif()
+            exif.load(walked.exif[-1])
     try:
         for tag, name in (
             (0x0131, "exif:Software"),
@@ -131,6 +150,20 @@ def _image_signals(stream: BinaryIO) -> tuple[list[Signal], bytes]:
     del image
     raw_xmp = packet.encode("utf-8", "replace") if isinstance(packet, str) else (packet or b"")
     return signals, raw_xmp
+
+
+def _walk_metadata(stream: BinaryIO, fmt: str | None) -> chunks.Found:
+    position = stream.tell()
+    try:
+        if fmt == "PNG":
+            return chunks.png(stream)
+        if fmt == "JPEG":
+            return chunks.jpeg(stream)
+        return chunks.Found()
+    except (OSError, ValueError, struct.error) as exc:
+        return chunks.Found(problems=[clip(f"metadata walk stopped: {exc}", 200)])
+    finally:
+        stream.seek(position)
 
 
 def scan(source: bytes | BinaryIO, *, trust: c2pa_reader.TrustConfig | None = None) -> ScanResult:
