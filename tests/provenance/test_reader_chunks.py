@@ -132,3 +132,30 @@ def test_a_five_megabyte_xmp_packet_is_refused_unread():
     result = scan(png_with_trailing(itext("XML:com.adobe.xmp", huge, compressed=False)))
     assert result.tier == "none"
     assert any(not s.readable and "too large" in s.value for s in result.signals)
+
+
+def test_the_command_line_scans_in_processes_and_keeps_the_order(tmp_path):
+    from notes.provenance.cli import main
+
+    names = []
+    for index in range(70):  # above the pool threshold
+        name = f"{index:03d}.png"
+        extra = text("parameters", A1111) if index % 3 == 0 else text("Comment", "holiday")
+        (tmp_path / name).write_bytes(png_with_trailing(extra))
+        names.append(name)
+    single, pooled = io.StringIO(), io.StringIO()
+    main([str(tmp_path), "--json", "--jobs", "1"], out=single)
+    main([str(tmp_path), "--json"], out=pooled)
+    assert single.getvalue() == pooled.getvalue()
+    rows = [json.loads(line) for line in pooled.getvalue().splitlines()]
+    assert [row["path"].rsplit("/", 1)[1] for row in rows] == names
+    assert [row["tier"] for row in rows[:3]] == ["suspected", "none", "none"]
+
+
+@pytest.mark.parametrize("value", ["0", "65", "two"])
+def test_a_jobs_value_that_makes_no_sense_is_refused_clearly(value, capsys):
+    from notes.provenance.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["/nonexistent", "--jobs", value])
+    assert "--jobs takes" in capsys.readouterr().err
