@@ -11,6 +11,23 @@ def _image(position: int) -> str:
     return _("Image %(n)s") % {"n": position}
 
 
+def _action_word(action: str) -> str:
+    """A C2PA action in plain words, in the reader's language."""
+    return {
+        "c2pa.cropped": _("cropped"),
+        "c2pa.resized": _("resized"),
+        "c2pa.transcoded": _("re-encoded"),
+        "c2pa.converted": _("converted"),
+        "c2pa.repackaged": _("repackaged"),
+        "c2pa.color_adjustments": _("colour-adjusted"),
+        "c2pa.orientation": _("rotated"),
+        "c2pa.placed": _("placed into another work"),
+        "c2pa.edited": _("edited"),
+        "c2pa.created": _("created"),
+        "c2pa.published": _("published"),
+    }.get(action, action.removeprefix("c2pa."))
+
+
 def describe(signal: ProvenanceSignal, position: int) -> str:
     d = signal.details or {}
     image = _image(position)
@@ -24,6 +41,16 @@ def describe(signal: ProvenanceSignal, position: int) -> str:
             "image": image,
             "where": signal.location,
         }
+    if signal.kind == "c2pa" and signal.location == "c2pa:ingredient":
+        return _(
+            "%(image)s was made from material whose Content Credentials, signed by %(signer)s and made with "
+            "%(generator)s, declare it “%(code)s”."
+        ) % {
+            "image": image,
+            "signer": d.get("signer") or _("an unknown signer"),
+            "generator": d.get("generator") or _("an unknown tool"),
+            "code": d.get("digital_source_type") or "?",
+        }
     if signal.kind == "c2pa":
         state = {
             "Trusted": _("trusted signer"),
@@ -35,7 +62,7 @@ def describe(signal: ProvenanceSignal, position: int) -> str:
             claim = _("was edited with AI")
         else:
             claim = _("makes no AI claim")
-        return _(
+        sentence = _(
             "%(image)s carries a Content Credentials (C2PA) manifest signed by %(signer)s (%(state)s), "
             "made with %(generator)s, which says it %(claim)s."
         ) % {
@@ -45,6 +72,18 @@ def describe(signal: ProvenanceSignal, position: int) -> str:
             "generator": d.get("generator") or _("an unknown tool"),
             "claim": claim,
         }
+        if d.get("derivation"):
+            steps = [
+                _action_word(action)
+                for step in d["derivation"]
+                for action in step.get("actions") or []
+                if action and action not in ("c2pa.opened", "c2pa.created")
+            ]
+            sentence += " " + _("Its history: %(steps)s, from material made with %(source)s.") % {
+                "steps": ", ".join(dict.fromkeys(steps)) or _("opened"),
+                "source": d.get("derived_from") or _("an unknown tool"),
+            }
+        return sentence
     if signal.kind == "iptc_dst":
         return _("%(image)s's metadata gives its digital source type as “%(code)s”.") % {
             "image": image,

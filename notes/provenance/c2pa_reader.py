@@ -18,7 +18,7 @@ from typing import BinaryIO
 import c2pa
 
 from notes.provenance import dst
-from notes.provenance.signals import C2PA, CONFIRMED, EDITED, NONE, SUSPECTED, Signal, clip
+from notes.provenance.signals import C2PA, CONFIRMED, EDITED, GENERATED, NONE, SUSPECTED, Signal, clip
 
 TRUST_DIR = Path(__file__).resolve().parent / "trust"
 
@@ -94,16 +94,112 @@ def _failure_codes(report: dict) -> list[str]:
     return sorted({c for c in codes if c})
 
 
-def _ingredient_manifests(report: dict, label: str, seen: set[str]) -> list[dict]:
+# Actions that only open, cut, scale, re-encode or colour-adjust what they were given: an asset made
+# by them from a parentOf ingredient is what that ingredient was (C2PA's derivation).
+NON_CREATIVE = {
+    "c2pa.opened",
+    "c2pa.cropped",
+    "c2pa.resized",
+    "c2pa.transcoded",
+    "c2pa.converted",
+    "c2pa.repackaged",
+    "c2pa.color_adjustments",
+    "c2pa.orientation",
+    "c2pa.published",
+    "c2pa.redacted",
+    "c2pa.watermarked",
+}
+MAX_INGREDIENT_DEPTH = 16
+MAX_MANIFESTS_WALKED = 256
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """What a manifest's history says: AI "generated" or "edited" (or None), from which source type,
+    and the steps from the asset back to the AI material (each: actions, relationship, generator)."""
+
+    ai: str | None
+    source_type: str | None
+    steps: tuple[dict, ...] = ()
+    generator: str = ""
+
+
+def _relationship(ingredient: dict) -> str:
+    return str(ingredient.get("relationship") or "componentOf")
+
+
+def derive(report: dict, label: str) -> Derivation:
+    """Read the ingredient tree the way C2PA defines derivation, to a bounded depth, without recursion:
+    an asset whose own actions only open/crop/resize/re-encode/colour-adjust a ``parentOf`` ingredient
+    inherits that ingredient's verdict; AI material placed into it (``componentOf``, ``c2pa.placed``)
+    or a generative action on a human parent makes it "edited"."""
     manifests = report.get("manifests") or {}
-    found = []
-    for ingredient in (manifests.get(label) or {}).get("ingredients") or []:
-        child = ingredient.get("active_manifest")
-        if child and child in manifests and child not in seen:
-            seen.add(child)
-            found.append(manifests[child])
-            found.extend(_ingredient_manifests(report, child, seen))
-    return found
+    memo: dict[str, Derivation] = {}
+    # Post-order over the tree, iteratively: a 10,000-deep or cyclic chain stops at the limits.
+    stack: list[tuple[str, int, bool]] = [(label, 0, False)]
+    on_path: set[str] = set()
+    walked = 0
+    while stack:
+        current, depth, expanded = stack.pop()
+        if current in memo:
+            continue
+        manifest = manifests.get(current) or {}
+        children = [
+            ingredient["active_manifest"]
+            for ingredient in manifest.get("ingredients") or []
+            if ingredient.get("active_manifest") in manifests
+        ]
+        if not expanded and depth < MAX_INGREDIENT_DEPTH and walked < MAX_MANIFESTS_WALKED:
+            walked += 1
+            on_path.add(current)
+            stack.append((current, depth, True))
+            stack += [
+                (child, depth + 1, False) for child in children if child not in on_path and child not in memo
+            ]
+            continue
+        on_path.discard(current)
+        memo[current] = _verdict(manifest, manifests, memo)
+    return memo.get(label, Derivation(None, None))
+
+
+def _verdict(manifest: dict, manifests: dict, memo: dict[str, Derivation]) -> Derivation:
+    actions = _actions(manifest)
+    names = [str(a.get("action", "")) for a in actions]
+    own = next(
+        (a for a in actions if a.get("digitalSourceType") and dst.ai_of(str(a["digitalSourceType"]))), None
+    )
+    ingredients = [i for i in manifest.get("ingredients") or [] if i.get("active_manifest") in manifests]
+    parents = [i for i in ingredients if _relationship(i) == "parentOf"]
+    generator = _generator(manifest)
+    if own is not None:
+        source_type = str(own["digitalSourceType"])
+        ai = dst.ai_of(source_type)
+        # A generative action on a parent that was not itself AI-made (inpainting a photo) edits it.
+        parent_ai = any(memo.get(p["active_manifest"], Derivation(None, None)).ai for p in parents)
+        if ai == GENERATED and own.get("action") != "c2pa.created" and parents and not parent_ai:
+            ai = EDITED
+        return Derivation(
+            ai, source_type, ({"actions": [own.get("action")], "generator": generator},), generator
+        )
+    for parent in parents:
+        inherited = memo.get(parent["active_manifest"])
+        if inherited is None or inherited.ai is None:
+            continue
+        creative = [n for n in names if n and n not in NON_CREATIVE]
+        step = {
+            "actions": [n for n in names if n != "c2pa.opened"] or ["c2pa.opened"],
+            "relationship": "parentOf",
+        }
+        ai = inherited.ai if not creative else EDITED
+        return Derivation(ai, inherited.source_type, (step, *inherited.steps), inherited.generator)
+    for component in ingredients:
+        if _relationship(component) == "parentOf":
+            continue
+        inherited = memo.get(component["active_manifest"])
+        if inherited is not None and inherited.ai:
+            step = {"actions": ["c2pa.placed"], "relationship": _relationship(component)}
+            return Derivation(EDITED, inherited.source_type, (step, *inherited.steps), inherited.generator)
+    return Derivation(None, None)
 
 
 def _walk_jpeg(stream: BinaryIO) -> bool:
@@ -211,14 +307,36 @@ def read(stream: BinaryIO, mime: str, trust: TrustConfig) -> list[Signal]:
             )
         )
 
+    derived = derive(report, active_label)
     active_types = _source_types(active)
-    active_ai = next((dst.ai_of(t) for t in active_types if dst.ai_of(t)), None)
-    active_type = next((t for t in active_types if dst.ai_of(t)), active_types[0] if active_types else None)
-    add(active, "c2pa:active", active_ai, active_type)
-    for ingredient in _ingredient_manifests(report, active_label, {active_label}):
-        types = _source_types(ingredient)
-        ai_type = next((t for t in types if dst.ai_of(t)), None)
-        if ai_type:
-            # AI material composited into the active work: the work is "edited with AI".
-            add(ingredient, "c2pa:ingredient", EDITED, ai_type)
+    if derived.ai:
+        add(active, "c2pa:active", derived.ai, derived.source_type)
+        if derived.steps and len(derived.steps) > 1 or (derived.steps and "relationship" in derived.steps[0]):
+            signals[-1].details["derivation"] = list(derived.steps)
+            signals[-1].details["derived_from"] = clip(derived.generator, 200)
+    else:
+        add(active, "c2pa:active", None, active_types[0] if active_types else None)
+    # AI ingredients, as evidence for the reader; the verdict is the active manifest's (above).
+    for ingredient in _ai_ingredients(report, active_label):
+        ai_type = next(t for t in _source_types(ingredient) if dst.ai_of(t))
+        add(ingredient, "c2pa:ingredient", None, ai_type)
+        signals[-1].details["digital_source_type"] = dst.code_of(ai_type)
     return signals
+
+
+def _ai_ingredients(report: dict, label: str) -> list[dict]:
+    """Every ingredient manifest below ``label`` that makes an AI claim, breadth first, bounded."""
+    manifests = report.get("manifests") or {}
+    found, seen, queue = [], {label}, [(label, 0)]
+    while queue and len(seen) < MAX_MANIFESTS_WALKED:
+        current, depth = queue.pop(0)
+        if depth >= MAX_INGREDIENT_DEPTH:
+            continue
+        for ingredient in (manifests.get(current) or {}).get("ingredients") or []:
+            child = ingredient.get("active_manifest")
+            if child in manifests and child not in seen:
+                seen.add(child)
+                queue.append((child, depth + 1))
+                if any(dst.ai_of(t) for t in _source_types(manifests[child])):
+                    found.append(manifests[child])
+    return found

@@ -3,7 +3,7 @@
 | evidence                                                                  | tier      | kind            |
 |---------------------------------------------------------------------------|-----------|-----------------|
 | C2PA manifest, state Valid or Trusted, AI digitalSourceType (active       | confirmed | from the type   |
-|   manifest's actions; an AI ingredient counts as "edited")                |           |                 |
+|   manifest's actions, or derived from its ingredients: see c2pa_reader.derive)|       |                 |
 | GB 45438 implicit label TC260:AIGC with Label 1                           | confirmed | generated       |
 | IPTC DigitalSourceType trainedAlgorithmicMedia in XMP                     | confirmed | generated       |
 | IPTC compositeWithTrainedAlgorithmicMedia / compositeSynthetic in XMP     | confirmed | edited          |
