@@ -11,7 +11,7 @@ def _image(position: int) -> str:
     return _("Image %(n)s") % {"n": position}
 
 
-def _action_word(action: str) -> str:
+def action_word(action: str) -> str:
     """A C2PA action in plain words, in the reader's language."""
     return {
         "c2pa.cropped": _("cropped"),
@@ -26,6 +26,22 @@ def _action_word(action: str) -> str:
         "c2pa.created": _("created"),
         "c2pa.published": _("published"),
     }.get(action, action.removeprefix("c2pa."))
+
+
+def history_text(details: dict) -> str:
+    """How a derived image came to be, from its C2PA ingredient chain; "" when it has none."""
+    if not details.get("derivation"):
+        return ""
+    steps = [
+        action_word(action)
+        for step in details["derivation"]
+        for action in step.get("actions") or []
+        if action and action not in ("c2pa.opened", "c2pa.created")
+    ]
+    return _("Its history: %(steps)s, from material made with %(source)s.") % {
+        "steps": ", ".join(dict.fromkeys(steps)) or _("opened"),
+        "source": details.get("derived_from") or _("an unknown tool"),
+    }
 
 
 def describe(signal: ProvenanceSignal, position: int) -> str:
@@ -72,17 +88,9 @@ def describe(signal: ProvenanceSignal, position: int) -> str:
             "generator": d.get("generator") or _("an unknown tool"),
             "claim": claim,
         }
-        if d.get("derivation"):
-            steps = [
-                _action_word(action)
-                for step in d["derivation"]
-                for action in step.get("actions") or []
-                if action and action not in ("c2pa.opened", "c2pa.created")
-            ]
-            sentence += " " + _("Its history: %(steps)s, from material made with %(source)s.") % {
-                "steps": ", ".join(dict.fromkeys(steps)) or _("opened"),
-                "source": d.get("derived_from") or _("an unknown tool"),
-            }
+        history = history_text(d)
+        if history:
+            sentence += " " + history
         return sentence
     if signal.kind == "iptc_dst":
         return _("%(image)s's metadata gives its digital source type as “%(code)s”.") % {

@@ -62,14 +62,18 @@ def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
     note = selectors.note_get_for_viewer(note_id=note_id, viewer=request.user)
     if note.state == Note.State.PUBLISHED and not note.withheld_now():
         impressions_record(request, [(note, "organic")])
+    images = selectors.note_image_files(note=note)
+    for image in images:
+        image.credentials = selectors.image_credentials(image)
     # Evidence the creator's own declaration covers: no decision, but readers see what the files say.
-    covered = [item for item in selectors.note_evidence(note=note) if item["covered"]]
+    covered = [item for item in selectors.note_evidence(note=note, images=images) if item["covered"]]
     public = note.state == Note.State.PUBLISHED and not note.withheld_now()
     return render(
         request,
         "notes/note_detail.html",
         {
             "note": note,
+            "images": images,
             "covered_evidence": covered,
             "comments": selectors.comments_for_note(note=note) if public else [],
             "interactive": public,

@@ -303,6 +303,7 @@ def read(stream: BinaryIO, mime: str, trust: TrustConfig) -> list[Signal]:
                     "signer": clip(_signer(manifest), 200),
                     "digital_source_type": dst.code_of(source_type) if source_type else None,
                     "title": clip(str(manifest.get("title") or ""), 200),
+                    "actions": [clip(str(a.get("action", "")), 60) for a in _actions(manifest)[:20]],
                 },
             )
         )
