@@ -211,6 +211,8 @@ class NoteImage(models.Model):
     # quality bonus's originality check; "" until computed.
     phash = models.CharField(_("perceptual hash"), max_length=16, blank=True, editable=False)
     display = models.ImageField(_("display image"), upload_to=_derivative_path, max_length=200)
+    # The label state the display copy's platform Content Credentials were signed for ("" : none).
+    display_key = models.CharField(max_length=64, blank=True, editable=False)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=_derivative_path, max_length=200)
     alt_text = models.CharField(_("description"), max_length=ALT_TEXT_MAX, blank=True)
     # The original-size download, rendered once per label state (notes.propagation) and then served

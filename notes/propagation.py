@@ -101,6 +101,8 @@ def render_download(*, image: NoteImage, xmp: bytes | None) -> tuple[bytes, str]
     return out.getvalue(), CONTENT_TYPES[image.original_format]
 
 
-def download_key(*, image: NoteImage, aigc: str | None) -> str:
-    """Names one label state of one image: the same state is rendered once and then served stored."""
-    return hashlib.sha256(f"{image.sha256}:{image.original_format}:{aigc or ''}".encode()).hexdigest()
+def download_key(*, image: NoteImage, aigc: str | None, signer: str = "") -> str:
+    """Names one label state of one image (and the certificate its Content Credentials are signed
+    with): the same state is rendered once and then served stored."""
+    state = f"{image.sha256}:{image.original_format}:{aigc or ''}" + (f":{signer}" if signer else "")
+    return hashlib.sha256(state.encode()).hexdigest()

@@ -15,10 +15,20 @@ logger = logging.getLogger(__name__)
 def scan_image(image_id: int) -> str | None:
     scan = scanning.image_scan(image_id=image_id)
     note_id = scan.image.note_id if scan is not None else None
+    if scan is not None:
+        sign_display.delay(image_id)  # an upload with Content Credentials gets the platform's on its copy
     if note_id is not None:
         # A note already published when its image is (re)scanned gets its labels brought up to date.
         scanning.note_provenance_apply(note_id=note_id)
     return scan.tier if scan is not None else None
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def sign_display(image_id: int) -> bool:
+    """Sign (again) the display copy of an image that carried Content Credentials, for its label now."""
+    from notes.services.images import image_display_credentials_sync
+
+    return image_display_credentials_sync(image_id=image_id)
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -521,5 +521,12 @@ SUNLIGHT_REDRESS_TEXT = os.environ.get("SUNLIGHT_REDRESS_TEXT", "")
 # Extra C2PA trust anchors (PEM files) on top of the shipped C2PA Trust List and the
 # interim Content Credentials list. Tests add the C2PA *test* root here; production never should.
 PROVENANCE_EXTRA_TRUST_ANCHORS = env_list("PROVENANCE_EXTRA_TRUST_ANCHORS")
+# The certificate (chain PEM) and private key that sign the platform's Content Credentials on served
+# copies of images that carried a manifest. Unset: the embedded default makes a development certificate
+# under SUNLIGHT_VAR_DIR; production serves copies without a platform manifest.
+SUNLIGHT_C2PA = {
+    "cert": os.environ.get("SUNLIGHT_C2PA_CERT", ""),
+    "key": os.environ.get("SUNLIGHT_C2PA_KEY", ""),
+}
 # The platform's code in the GB 45438 implicit label it writes as ContentPropagator.
 SUNLIGHT_PROPAGATOR_CODE = os.environ.get("SUNLIGHT_PROPAGATOR_CODE", "SUNLIGHT-PLATFORM")

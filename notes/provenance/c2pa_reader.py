@@ -108,6 +108,7 @@ NON_CREATIVE = {
     "c2pa.published",
     "c2pa.redacted",
     "c2pa.watermarked",
+    "c2pa.edited.metadata",
 }
 MAX_INGREDIENT_DEPTH = 16
 MAX_MANIFESTS_WALKED = 256

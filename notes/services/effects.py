@@ -41,6 +41,10 @@ def note_effects_sync(*, note: Note) -> None:
         for name, value in changed.items():
             setattr(note, name, value)
     note_distribution_sync(note=note)
+    # Copies signed with Content Credentials record the label: sign them again once this commits.
+    from notes.services.images import note_display_credentials_sync_later
+
+    note_display_credentials_sync_later(note=note)
 
 
 def _platform_labels_sync(note: Note, decisions: list[Decision]) -> None:

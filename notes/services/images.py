@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from core.errors import DomainError
 from core.files import delete_on_commit, deleted_on_failure
 from core.tasks import enqueue_on_commit
 from core.uploads import UploadRejected, check_declared_size, rejection_error
-from notes import media, propagation, similarity
+from notes import credentials, media, propagation, similarity
 from notes.models import ALT_TEXT_MAX, MAX_IMAGES, ImageScan, Note, NoteImage
 from notes.services.notes import lock_note, require_editable
 from notes.services.standing import require_can_post
@@ -130,7 +131,10 @@ def note_image_download(*, note: Note, image: NoteImage) -> tuple[FieldFile, str
         if tier is not None
         else None
     )
-    key = propagation.download_key(image=image, aigc=aigc)
+    signed = image_has_credentials(image)
+    key = propagation.download_key(
+        image=image, aigc=aigc, signer=credentials.signer_fingerprint() if signed else ""
+    )
     content_type = propagation.CONTENT_TYPES[image.original_format]
     if image.download_key == key and image.download:
         return image.download, content_type
@@ -149,6 +153,24 @@ def note_image_download(*, note: Note, image: NoteImage) -> tuple[FieldFile, str
         data, content_type = propagation.render_download(
             image=image, xmp=propagation.xmp_packet(aigc) if aigc is not None else None
         )
+        if signed:
+            with image.original.open("rb") as handle:
+                original = handle.read()
+            data = credentials.sign_copy(
+                data=data,
+                mime=content_type,
+                original=original,
+                original_mime=propagation.CONTENT_TYPES[image.original_format],
+                original_name=image.original_name,
+                actions=[
+                    {"action": "c2pa.transcoded", "description": "re-encoded at full size"},
+                    {
+                        "action": "c2pa.edited.metadata",
+                        "description": "camera, location and text metadata removed; GB 45438 label written",
+                    },
+                ],
+                label=_credentials_label(note=note, tier=tier),
+            )
     finally:
         cache.delete(render_lock)
     with deleted_on_failure() as written, transaction.atomic():
@@ -165,3 +187,67 @@ def note_image_download(*, note: Note, image: NoteImage) -> tuple[FieldFile, str
             storage, name = stale
             transaction.on_commit(lambda: storage.delete(name))
     return locked.download, content_type
+
+
+def image_has_credentials(image: NoteImage) -> bool:
+    """Whether the upload carried a readable C2PA manifest (its copies then get the platform's)."""
+    return image.signals.filter(kind="c2pa", location="c2pa:active", readable=True).exists()
+
+
+def _credentials_label(*, note: Note, tier: str | None) -> dict:
+    return {"note": str(note.public_id), "label": tier or "none", "labelled_by": "Sunlight"}
+
+
+def image_display_credentials_sync(*, image_id: int) -> bool:
+    """Re-render and sign the display copy of an image whose upload carried Content Credentials, for
+    the label the image carries now; nothing when it already is. Returns whether it was (re)signed."""
+    image = NoteImage.objects.select_related("note").filter(pk=image_id).first()
+    if image is None or not image_has_credentials(image):
+        return False
+    signer = credentials.platform_signer()
+    if signer is None:
+        return False
+    note = image.note
+    tier = propagation.image_label_tier(image=image, labels=list(note.labels.all()))
+    key = hashlib.sha256(f"{tier}:{signer.fingerprint}".encode()).hexdigest()
+    if image.display_key == key:
+        return False
+    with image.original.open("rb") as handle:
+        original = handle.read()
+    display = media.process_image(original).display
+    ext = "webp" if display.data[:4] == b"RIFF" else "jpg"
+    signed = credentials.sign_copy(
+        data=display.data,
+        mime=f"image/{'webp' if ext == 'webp' else 'jpeg'}",
+        original=original,
+        original_mime=propagation.CONTENT_TYPES[image.original_format],
+        original_name=image.original_name,
+        actions=[
+            {"action": "c2pa.resized", "description": "scaled for display"},
+            {"action": "c2pa.transcoded", "description": "re-encoded for the web"},
+            {"action": "c2pa.edited.metadata", "description": "camera, location and text metadata removed"},
+        ],
+        label=_credentials_label(note=note, tier=tier),
+    )
+    with deleted_on_failure() as written, transaction.atomic():
+        locked = NoteImage.objects.select_for_update().get(pk=image.pk)
+        if locked.display_key == key:
+            return False
+        stale = (locked.display.storage, locked.display.name)
+        locked.display.save(
+            f"{locked.public_id.hex}-display-{key[:12]}.{ext}", ContentFile(signed), save=False
+        )
+        written.add(locked.display)
+        locked.display_key = key
+        locked.save(update_fields=["display", "display_key"])
+        storage, name = stale
+        transaction.on_commit(lambda: storage.delete(name))
+    return True
+
+
+def note_display_credentials_sync_later(*, note: Note) -> None:
+    """After this transaction commits, bring the signed display copies of the note's images up to date."""
+    for image_id in note.images.filter(
+        signals__kind="c2pa", signals__location="c2pa:active", signals__readable=True
+    ).values_list("pk", flat=True):
+        enqueue_on_commit("notes.tasks.sign_display", image_id)

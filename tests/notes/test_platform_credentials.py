@@ -1,0 +1,164 @@
+"""Content Credentials kept and extended: served copies of an image that carried a manifest get a
+platform manifest naming the upload as its parentOf ingredient, recording the platform's actions and
+its label decision; a missing or expired certificate never fails a page."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import c2pa
+import pytest
+
+from appeals import services as ledger
+from appeals.models import Automation, Decision
+from notes import credentials, scanning, services
+from notes.models import NoteImage
+from notes.provenance.reader import scan
+from notes.services.images import image_display_credentials_sync
+from tests.notes.conftest import declare
+from tests.provenance.conftest import FIXTURES
+from tests.support import require
+
+
+@pytest.fixture
+def platform_cert(settings, tmp_path):
+    chain, key = credentials._dev_certificate(tmp_path / "cert")
+    settings.SUNLIGHT_C2PA = {"cert": str(chain), "key": str(key)}
+    credentials._load.cache_clear()
+    yield chain, key
+    credentials._load.cache_clear()
+
+
+def _publish(creator, data: bytes, *, degree: str = "generated"):
+    note = services.note_create(author=creator, title="Lanterns", body="A night market.")
+    image = services.note_image_add(note=note, acting_user=creator, data=data, filename="lanterns.jpg")
+    scanning.image_scan(image_id=image.pk)
+    declare(note, degree=degree)
+    return services.note_publish(note=note, acting_user=creator), NoteImage.objects.get(pk=image.pk)
+
+
+def _signed_upload() -> bytes:
+    require(FIXTURES.is_dir(), "the shared provenance fixtures are missing")
+    return (FIXTURES / "c2pa_generated/c2pa_signed_trained_algorithmic.jpg").read_bytes()
+
+
+def _manifests(data: bytes) -> dict:
+    with c2pa.Reader("image/jpeg", io.BytesIO(data)) as reader:
+        return json.loads(reader.json())
+
+
+@pytest.mark.django_db
+def test_a_download_carries_the_platform_manifest_with_the_upload_as_its_parent(
+    client, creator, platform_cert
+):
+    note, image = _publish(creator, _signed_upload())
+    data = b"".join(
+        client.get(f"/notes/{note.public_id}/images/{image.public_id}/download/").streaming_content
+    )
+    report = _manifests(data)
+    active = report["manifests"][report["active_manifest"]]
+    assert active["claim_generator_info"][0]["name"] == "Sunlight"
+    (parent,) = active["ingredients"]
+    assert parent["relationship"] == "parentOf"
+    upload = report["manifests"][parent["active_manifest"]]
+    assert upload["claim_generator_info"][0]["name"] == "provenance-research-fixture"
+    assertions = {a["label"]: a["data"] for a in active["assertions"]}
+    actions = [a["action"] for a in assertions["c2pa.actions.v2"]["actions"]]
+    assert actions == ["c2pa.opened", "c2pa.transcoded", "c2pa.edited.metadata"]
+    assert assertions[credentials.LABEL_ASSERTION] == {
+        "note": str(note.public_id),
+        "label": "declared",
+        "labelled_by": "Sunlight",
+    }
+    # Our own reader follows the chain: the copy is still a generated image, not "edited".
+    result = scan(data)
+    assert (result.tier, result.kind) == ("confirmed", "generated")
+
+
+@pytest.mark.django_db
+def test_the_display_copy_is_signed_and_signed_again_when_the_label_changes(creator, staff, platform_cert):
+    note, image = _publish(creator, _signed_upload(), degree="none")
+    assert image_display_credentials_sync(image_id=image.pk) is True
+    image.refresh_from_db()
+    first_name, first_key = image.display.name, image.display_key
+    with image.display.open("rb") as handle:
+        label = {a["label"]: a["data"] for a in _manifest_assertions(handle.read())}[
+            credentials.LABEL_ASSERTION
+        ]
+    assert label["label"] == "none"
+    assert image_display_credentials_sync(image_id=image.pk) is False  # same state: nothing to do
+    ledger.decision_create(
+        subject_owner=creator,
+        subject_type=Decision.SubjectType.NOTE,
+        subject_id=note.public_id,
+        subject_title=note.title,
+        kind=Decision.Kind.LABEL_CONFIRMED,
+        statement=ledger.Statement(
+            summary="A confirmed AI label was added.",
+            facts="The file's signed credentials say it was generated.",
+            rule_code=Decision.RuleCode.AI_LABEL_MISSING,
+            automated_detection=Automation.FULLY,
+            automated_decision=Automation.FULLY,
+        ),
+    )
+    assert image_display_credentials_sync(image_id=image.pk) is True
+    image.refresh_from_db()
+    assert image.display_key != first_key and image.display.name != first_name
+    with image.display.open("rb") as handle:
+        label = {a["label"]: a["data"] for a in _manifest_assertions(handle.read())}[
+            credentials.LABEL_ASSERTION
+        ]
+    assert label["label"] == "confirmed"
+
+
+def _manifest_assertions(data: bytes) -> list[dict]:
+    report = _manifests(data)
+    return report["manifests"][report["active_manifest"]]["assertions"]
+
+
+@pytest.mark.django_db
+def test_an_upload_without_credentials_gets_none_added(client, creator, platform_cert):
+    require(FIXTURES.is_dir(), "the shared provenance fixtures are missing")
+    note, image = _publish(
+        creator, (FIXTURES / "synthetic/stripped_reencoded.jpg").read_bytes(), degree="none"
+    )
+    data = b"".join(
+        client.get(f"/notes/{note.public_id}/images/{image.public_id}/download/").streaming_content
+    )
+    assert c2pa.Reader.try_create("image/jpeg", io.BytesIO(data)) is None
+    assert image_display_credentials_sync(image_id=image.pk) is False
+
+
+@pytest.mark.django_db
+def test_a_missing_or_expired_certificate_serves_the_copy_unsigned_and_says_why(
+    client, creator, settings, tmp_path, caplog
+):
+    settings.SUNLIGHT_C2PA = {"cert": str(tmp_path / "gone.pem"), "key": str(tmp_path / "gone.key")}
+    credentials._load.cache_clear()
+    note, image = _publish(creator, _signed_upload())
+    with caplog.at_level(logging.ERROR, logger="notes.credentials"):
+        response = client.get(f"/notes/{note.public_id}/images/{image.public_id}/download/")
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content)
+    assert c2pa.Reader.try_create("image/jpeg", io.BytesIO(data)) is None  # the upload's was removed too
+    assert "certificate could not be read" in caplog.text
+    credentials._load.cache_clear()
+
+
+def test_the_embedded_default_makes_a_development_certificate_and_says_it_is_not_for_production(
+    settings, tmp_path, caplog
+):
+    settings.DEBUG = True
+    settings.VAR_DIR = tmp_path
+    settings.SUNLIGHT_C2PA = {"cert": "", "key": ""}
+    credentials._load.cache_clear()
+    with caplog.at_level(logging.WARNING, logger="notes.credentials"):
+        signer = credentials.platform_signer()
+    assert signer is not None and signer.development
+    assert (tmp_path / "c2pa-dev" / "platform-chain.pem").exists()
+    assert "not for production" in caplog.text
+    settings.DEBUG = False
+    credentials._load.cache_clear()
+    assert credentials.platform_signer() is None  # production: never a made-up certificate
