@@ -98,10 +98,16 @@ def describe(signal: ProvenanceSignal, position: int) -> str:
             "code": d.get("code", signal.value),
         }
     if signal.kind == "aigc":
-        return _(
+        sentence = _(
             "%(image)s carries the implicit AI label of GB 45438-2025 "
             "(Label %(label)s, producer %(producer)s)."
         ) % {"image": image, "label": d.get("label", "?"), "producer": d.get("producer") or "?"}
+        if d.get("propagator"):
+            sentence += " " + _("It was passed on by %(propagator)s (propagation id %(id)s).") % {
+                "propagator": d["propagator"],
+                "id": d.get("propagate_id") or "?",
+            }
+        return sentence
     if signal.kind == "generator":
         return _("%(image)s contains generation parameters written by %(generator)s.") % {
             "image": image,

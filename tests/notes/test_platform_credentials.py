@@ -162,3 +162,40 @@ def test_the_embedded_default_makes_a_development_certificate_and_says_it_is_not
     settings.DEBUG = False
     credentials._load.cache_clear()
     assert credentials.platform_signer() is None  # production: never a made-up certificate
+
+
+@pytest.mark.django_db
+def test_an_expired_certificate_is_noticed_and_copies_go_unsigned(settings, tmp_path, caplog):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    chain, key = credentials._dev_certificate(tmp_path / "cert")
+    settings.SUNLIGHT_C2PA = {"cert": str(chain), "key": str(key)}
+    credentials._load.cache_clear()
+    with time_machine.travel(timezone.now() + timedelta(days=900)), caplog.at_level(logging.ERROR):
+        assert credentials.platform_signer() is None
+    assert "the certificate is valid from" in caplog.text
+    credentials._load.cache_clear()
+
+
+def test_the_creator_reads_who_passed_a_label_on():
+    from notes.evidence_text import describe
+    from notes.models import ProvenanceSignal
+
+    signal = ProvenanceSignal(
+        kind="aigc",
+        location="xmp:TC260:AIGC",
+        value="{}",
+        tier="confirmed",
+        ai="generated",
+        details={
+            "label": "1",
+            "producer": "PRODUCER-1",
+            "propagator": "PLATFORM-X",
+            "propagate_id": "note-9",
+        },
+    )
+    text = describe(signal, 1)
+    assert "producer PRODUCER-1" in text and "passed on by PLATFORM-X (propagation id note-9)" in text
