@@ -28,8 +28,9 @@ def action_word(action: str) -> str:
     }.get(action, action.removeprefix("c2pa."))
 
 
-def history_text(details: dict) -> str:
-    """How a derived image came to be, from its C2PA ingredient chain; "" when it has none."""
+def history_text(details: dict, *, lead: bool = True) -> str:
+    """How a derived image came to be, from its C2PA ingredient chain; "" when it has none. Without
+    ``lead`` the sentence goes under a "History" heading of its own."""
     if not details.get("derivation"):
         return ""
     steps = [
@@ -38,10 +39,13 @@ def history_text(details: dict) -> str:
         for action in step.get("actions") or []
         if action and action not in ("c2pa.opened", "c2pa.created")
     ]
-    return _("Its history: %(steps)s, from material made with %(source)s.") % {
+    values = {
         "steps": ", ".join(dict.fromkeys(steps)) or _("opened"),
         "source": details.get("derived_from") or _("an unknown tool"),
     }
+    if lead:
+        return _("Its history: %(steps)s, from material made with %(source)s.") % values
+    return _("%(steps)s, from material made with %(source)s.") % values
 
 
 def describe(signal: ProvenanceSignal, position: int) -> str:

@@ -294,7 +294,7 @@ def image_credentials(image: NoteImage) -> dict | None:
         "state": details.get("validation_state", ""),
         "generator": details.get("generator") or _("an unknown tool"),
         "actions": [action_word(a) for a in details.get("actions") or [] if a not in ("c2pa.opened",)],
-        "history": history_text(details),
+        "history": history_text(details, lead=False),
         "ingredients": [
             {
                 "generator": (s.details or {}).get("generator") or _("an unknown tool"),
