@@ -30,7 +30,7 @@ def fields_of(raw: str) -> tuple[dict, bool] | None:
     ``raw`` is not a label."""
     try:
         parsed = json.loads(raw)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         return None
     envelope = isinstance(parsed, dict) and "AIGC" in parsed and "Label" not in parsed
     if envelope:
@@ -38,7 +38,7 @@ def fields_of(raw: str) -> tuple[dict, bool] | None:
         if isinstance(parsed, str):
             try:
                 parsed = json.loads(parsed)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return None
     if not isinstance(parsed, dict) or "Label" not in parsed:
         return None
@@ -51,7 +51,7 @@ def _inner(parsed: dict) -> dict | None:
     if isinstance(inner, str):
         try:
             inner = json.loads(inner)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
     return inner if isinstance(inner, dict) and "Label" in inner else None
 

@@ -24,6 +24,7 @@ XMP_UUID = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
 C2PA_UUID = bytes.fromhex("D8FEC3D61B0E483C92975828877EC481")
 MAX_LEAF = 4 * 1024 * 1024
 MAX_DEPTH = 8
+MAX_BOXES = 100_000  # per container: a file of empty boxes is not a video
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"udta", b"edts"}
 # iTunes-style item names worth reading, by four-character code (© is 0xA9 in these codes).
 _ITEM_NAMES = {
@@ -64,7 +65,9 @@ def _text(data: bytes) -> str:
 def _boxes(stream: BinaryIO, start: int, end: int) -> Iterator[tuple[bytes, int, int, bytes]]:
     """(type, payload start, payload end, usertype) of each box in [start, end)."""
     position = start
-    while position + 8 <= end:
+    for _count in range(MAX_BOXES):
+        if position + 8 > end:
+            return
         stream.seek(position)
         header = stream.read(8)
         if len(header) < 8:
@@ -83,15 +86,18 @@ def _boxes(stream: BinaryIO, start: int, end: int) -> Iterator[tuple[bytes, int,
             raise BmffUnreadable(f"box {kind!r} runs past its parent")
         usertype = b""
         if kind == b"uuid":
+            if size < payload - position + 16:
+                raise BmffUnreadable("uuid box too short for its user type")
             usertype = stream.read(16)
             payload += 16
         yield kind, payload, position + size, usertype
         position += size
+    raise BmffUnreadable(f"more than {MAX_BOXES} boxes in one container")
 
 
 def _read(stream: BinaryIO, start: int, end: int) -> bytes:
     stream.seek(start)
-    return stream.read(min(end - start, MAX_LEAF))
+    return stream.read(max(0, min(end - start, MAX_LEAF)))
 
 
 def _data_values(stream: BinaryIO, start: int, end: int) -> list[str]:

@@ -20,6 +20,8 @@ XMP_KEYWORD = "XML:com.adobe.xmp"
 XMP_JPEG = b"http://ns.adobe.com/xap/1.0/\x00"
 EXIF_JPEG = b"Exif\x00\x00"
 READ_BLOCK = 1 << 20
+MAX_SEGMENTS = 20_000
+MAX_PNG_CHUNKS = 100_000
 
 
 @dataclass
@@ -46,7 +48,12 @@ def png(stream: BinaryIO) -> Found:
     end = stream.seek(0, 2)
     position = 8
     seen_image = False
+    chunks_read = 0
     while position + 12 <= end:
+        chunks_read += 1
+        if chunks_read > MAX_PNG_CHUNKS:
+            found.problems.append(f"more than {MAX_PNG_CHUNKS} PNG chunks: the rest was not read")
+            break
         stream.seek(position)
         header = stream.read(8)
         if len(header) < 8:
@@ -112,7 +119,12 @@ def jpeg(stream: BinaryIO) -> Found:
     end = stream.seek(0, 2)
     position = 2
     seen_image = False
+    segments = 0
     while position + 4 <= end:
+        segments += 1
+        if segments > MAX_SEGMENTS:
+            found.problems.append(f"more than {MAX_SEGMENTS} JPEG segments: the rest was not read")
+            break
         stream.seek(position)
         marker = stream.read(2)
         if len(marker) < 2 or marker[0] != 0xFF:
@@ -127,9 +139,13 @@ def jpeg(stream: BinaryIO) -> Found:
         if code in (0xD8, 0x01) or 0xD0 <= code <= 0xD7:  # SOI, TEM, RSTn: no length
             position += 2
             continue
-        if code == 0xD9:  # EOI: writers may still append metadata after it
+        if code == 0xD9:  # EOI: writers may still append metadata segments after it
             seen_image = True
             position += 2
+            stream.seek(position)
+            after = stream.read(2)
+            if len(after) < 2 or after[0] != 0xFF or after[1] in (0x00, 0xD8):
+                break  # anything else after the image (a Motion Photo's video, a ZIP) is not ours to read
             continue
         length_bytes = stream.read(2)
         if len(length_bytes) < 2:

@@ -19,7 +19,8 @@ _NAMES = re.compile(
     r"|Firefly|Imagen|Gemini|Google\sAI|FLUX(?:\.1)?|Leonardo\.?Ai|Ideogram|Runway|Sora|Kling|Jimeng|Hunyuan"
     r"|Tongyi\sWanxiang|Doubao|Seedream"
     # Video generators (text/image to video, AI presenters).
-    r"|Pika(?:\s?Labs)?|Luma\s?(?:AI|Dream\s?Machine)|Dream\s?Machine|Veo\s?\d?|Hailuo|MiniMax|Vidu|Gen-[234]"
+    r"|Pika\s?(?:Labs|Art|AI|\d(?:\.\d)?)|Luma\s?(?:AI|Dream\s?Machine)|Dream\s?Machine|Google\sVeo|Veo\s?[23]"
+    r"|Hailuo|MiniMax[-\s]?(?:Video|Hailuo)|Vidu\s?(?:AI|\d)|Runway(?:ML)?\s?Gen-[234]|Gen-[234]\s?Alpha"
     r"|Stable\sVideo\sDiffusion|AnimateDiff|Wan\s?2\.\d|HunyuanVideo|CogVideoX?|LTX-?Video|Genmo|Haiper|PixVerse"
     r"|Hedra|Synthesia|HeyGen|D-ID|Kaiber|Seedance|Jimeng|Kling\s?AI)\b"
     r"|即梦|可灵|豆包|通义万相|文心一格|混元|海螺|清影|AI生成|AI\sgenerated",
@@ -30,7 +31,7 @@ _NAMES = re.compile(
 def _json(text: str) -> object:
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # a 100,000-deep array is not a workflow
         return None
 
 
@@ -96,10 +97,10 @@ def comfy_from_json(text: str, location: str) -> list[Signal]:
     return []
 
 
-def from_user_comment(comment: str) -> list[Signal]:
+def from_user_comment(comment: str, location: str = "exif:UserComment") -> list[Signal]:
     comment = comment[:MAX_TEXT]
     if _A1111.search(comment) or "Negative prompt:" in comment:
-        return [_signal("AUTOMATIC1111-compatible", "exif:UserComment", comment)]
+        return [_signal("AUTOMATIC1111-compatible", location, comment)]
     return []
 
 

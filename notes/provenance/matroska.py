@@ -20,6 +20,7 @@ TAGS, TAG, SIMPLE_TAG, TAG_NAME, TAG_STRING = 0x1254C367, 0x7373, 0x67C8, 0x45A3
 CLUSTER = 0x1F43B675
 MAX_ELEMENT = 4 * 1024 * 1024
 MAX_DEPTH = 8
+MAX_ELEMENTS = 100_000  # per level: a file of Void elements is not a video
 UNKNOWN = -1
 
 
@@ -62,7 +63,9 @@ def _vint(stream: BinaryIO, *, keep_marker: bool) -> tuple[int, int]:
 def _elements(stream: BinaryIO, start: int, end: int) -> Iterator[tuple[int, int, int]]:
     """(id, data start, data end) of each element in [start, end); an unknown size runs to ``end``."""
     position = start
-    while position < end:
+    for _count in range(MAX_ELEMENTS):
+        if position >= end:
+            return
         stream.seek(position)
         try:
             element_id, id_length = _vint(stream, keep_marker=True)
@@ -80,6 +83,7 @@ def _elements(stream: BinaryIO, start: int, end: int) -> Iterator[tuple[int, int
         if size == UNKNOWN:
             return
         position = data_end
+    raise MatroskaUnreadable(f"more than {MAX_ELEMENTS} elements in one container")
 
 
 def _string(stream: BinaryIO, start: int, end: int) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import struct
 import warnings
 from typing import BinaryIO
@@ -26,6 +27,8 @@ from notes.provenance.signals import (
     Signal,
     clip,
 )
+
+logger = logging.getLogger(__name__)
 
 MAX_SCAN_BYTES = 256 * 1024 * 1024
 MIME_BY_FORMAT = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -117,7 +120,7 @@ def _image_signals(stream: BinaryIO) -> tuple[list[Signal], bytes]:
     packet = packet or (packets[0] if packets else None)
     signals += generators.from_text_chunks(text_chunks)
     for comment in walked.comments:
-        signals += generators.from_user_comment(comment)
+        signals += generators.from_user_comment(comment, "jpeg:COM")
     signals += [_unreadable("container", problem) for problem in walked.problems]
     if not exif and walked.exif:
         with contextlib.suppress(OSError, ValueError, SyntaxError, KeyError, TypeError):
@@ -168,14 +171,28 @@ def _walk_metadata(stream: BinaryIO, fmt: str | None) -> chunks.Found:
 
 def scan(source: bytes | BinaryIO, *, trust: c2pa_reader.TrustConfig | None = None) -> ScanResult:
     """Read every provenance signal in ``source``: the original upload, as bytes or a seekable
-    binary file. A file is read segment by segment, never whole, unless it embeds a manifest."""
+    binary file. A file is read segment by segment, never whole, unless it embeds a manifest.
+
+    Never raises on what a file contains: a crafted file that trips any reader (a 100,000-deep JSON
+    array, a structure no walker expected) is reported as unreadable, so it cannot stop the scan —
+    and with it the labelling — of the upload it came in."""
     stream = io.BytesIO(source) if isinstance(source, bytes | bytearray | memoryview) else source
+    try:
+        return _scan(stream, trust)
+    except (OSError, MemoryError):
+        raise  # the storage or the machine, not the file: the task retries
+    except Exception as exc:
+        logger.warning("provenance scan stopped on %s: %s", type(exc).__name__, exc)
+        return classify(
+            [_unreadable("container", clip(f"the file could not be read ({type(exc).__name__})", 200))]
+        )
+
+
+def _scan(stream: BinaryIO, trust: c2pa_reader.TrustConfig | None) -> ScanResult:
     size = stream.seek(0, io.SEEK_END)
     stream.seek(0)
     if size == 0:
         return classify([_unreadable("container", "empty file")])
-    if size > MAX_SCAN_BYTES:
-        return classify([_unreadable("container", "file too large to scan")])
     head = stream.read(12)
     stream.seek(0)
     fmt, video_fmt = sniff(head), video.sniff(head)
@@ -184,7 +201,10 @@ def scan(source: bytes | BinaryIO, *, trust: c2pa_reader.TrustConfig | None = No
             [_unreadable("container", "not a JPEG, PNG or WebP image, nor an MP4, MOV or WebM video")]
         )
     if video_fmt is not None:
-        return _scan_video(stream, video_fmt, trust)
+        # Videos are walked box by box, so their size does not matter, except to C2PA (below).
+        return _scan_video(stream, video_fmt, trust, size)
+    if size > MAX_SCAN_BYTES:
+        return classify([_unreadable("container", "file too large to scan")])
     image_signals, raw_xmp = _image_signals(stream)
     signals: list[Signal] = []
     # A manifest may be embedded (JUMBF) or only referenced from XMP (dcterms:provenance),
@@ -194,7 +214,7 @@ def scan(source: bytes | BinaryIO, *, trust: c2pa_reader.TrustConfig | None = No
     return classify(signals + image_signals)
 
 
-def _scan_video(stream: BinaryIO, fmt: str, trust: c2pa_reader.TrustConfig | None) -> ScanResult:
+def _scan_video(stream: BinaryIO, fmt: str, trust: c2pa_reader.TrustConfig | None, size: int) -> ScanResult:
     """A video, box by box (or element by element): the container's metadata, its XMP, and a C2PA
     manifest store if one is embedded (BMFF only: C2PA defines no Matroska binding)."""
     signals, packets, has_c2pa, fmt = video.container_signals(stream, fmt)
@@ -206,7 +226,10 @@ def _scan_video(stream: BinaryIO, fmt: str, trust: c2pa_reader.TrustConfig | Non
             hints.setdefault(name, []).extend(values)
     if hints and not any(s.kind == "generator" for s in signals):
         signals += generators.name_hints(hints)
-    if has_c2pa:
+    if has_c2pa and size > MAX_SCAN_BYTES:
+        # Checking the manifest's hashes may read the media in one piece (c2pa-rs): not past this size.
+        signals.append(_unreadable("c2pa", "Content Credentials not checked: the video is too large"))
+    elif has_c2pa:
         signals += c2pa_reader.read(stream, video.MIME_BY_FORMAT[fmt], trust or default_trust())
     return classify(signals)
 

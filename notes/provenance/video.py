@@ -37,9 +37,15 @@ _TOOL_FIELDS = {
 }
 
 
+# ISO BMFF brands of still images (HEIF/HEIC, AVIF): not videos.
+_IMAGE_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"}
+
+
 def sniff(head: bytes) -> str | None:
     """MP4/MOV by the ``ftyp`` box (QuickTime's brand is ``qt  ``), Matroska/WebM by the EBML magic."""
     if head[4:8] == b"ftyp":
+        if head[8:12] in _IMAGE_BRANDS:
+            return None
         return MOV if head[8:12] == b"qt  " else MP4
     if head[:4] == b"\x1a\x45\xdf\xa3":
         return MATROSKA  # told apart from WebM by its DocType once read

@@ -115,7 +115,7 @@ def test_a_jpeg_comment_between_progressive_scans_is_read():
     second_scan = data.index(b"\xff\xda", data.index(b"\xff\xda") + 2)
     data = data[:second_scan] + _segment(0xFE, A1111.encode()) + data[second_scan:]
     result = scan(data)
-    assert result.tier == "suspected" and "exif:UserComment" in [s.location for s in result.signals]
+    assert result.tier == "suspected" and "jpeg:COM" in [s.location for s in result.signals]
 
 
 def test_both_label_forms_disagreeing_keep_the_stronger_claim_and_say_so():
@@ -143,9 +143,11 @@ def test_the_command_line_scans_in_processes_and_keeps_the_order(tmp_path):
         extra = text("parameters", A1111) if index % 3 == 0 else text("Comment", "holiday")
         (tmp_path / name).write_bytes(png_with_trailing(extra))
         names.append(name)
-    single, pooled = io.StringIO(), io.StringIO()
+    single, pooled, default = io.StringIO(), io.StringIO(), io.StringIO()
     main([str(tmp_path), "--json", "--jobs", "1"], out=single)
-    main([str(tmp_path), "--json"], out=pooled)
+    main([str(tmp_path), "--json", "--jobs", "2"], out=pooled)  # a pool, whatever this machine's cores
+    main([str(tmp_path), "--json"], out=default)
+    assert default.getvalue() == single.getvalue()
     assert single.getvalue() == pooled.getvalue()
     rows = [json.loads(line) for line in pooled.getvalue().splitlines()]
     assert [row["path"].rsplit("/", 1)[1] for row in rows] == names
@@ -159,3 +161,42 @@ def test_a_jobs_value_that_makes_no_sense_is_refused_clearly(value, capsys):
     with pytest.raises(SystemExit):
         main(["/nonexistent", "--jobs", value])
     assert "--jobs takes" in capsys.readouterr().err
+
+
+def test_a_hundred_thousand_deep_json_is_unreadable_not_a_crash():
+    deep = "[" * 100_000
+    for data in (
+        png_with_trailing(text("prompt", '{"a":' + deep)),
+        png_with_trailing(
+            itext("XML:com.adobe.xmp", videos.xmp_packet(aigc=deep).encode(), compressed=False)
+        ),
+    ):
+        result = scan(data)  # no RecursionError
+        assert result.tier == "none"
+
+
+def test_a_video_appended_to_a_jpeg_is_not_read_as_jpeg_segments():
+    motion_photo = _jpeg() + videos.encode()
+    found = chunks.jpeg(io.BytesIO(motion_photo))
+    assert found.problems == []
+
+
+def test_a_still_heif_image_is_not_taken_for_a_video():
+    from notes.provenance import video
+
+    assert video.sniff(b"\x00\x00\x00\x18ftypheic") is None
+    assert video.sniff(b"\x00\x00\x00\x18ftypavif") is None
+
+
+def test_a_uuid_box_too_short_for_its_user_type_is_refused():
+    data = (
+        struct.pack(">I", 16)
+        + b"ftypisom"
+        + b"\x00" * 4
+        + struct.pack(">I", 12)
+        + b"uuid"
+        + b"\x00" * 4
+        + b"\x00" * 64
+    )
+    result = scan(data)
+    assert result.tier == "none" and any("too short" in s.value for s in result.signals)
