@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 
@@ -162,52 +163,93 @@ def signer_fingerprint() -> str:
     return signer.fingerprint if signer else "unsigned"
 
 
+# Assertions of an upload's manifests that describe the capture rather than the history: EXIF (with
+# its GPS position), IPTC and schema.org metadata, thumbnails. Redacted from the copies the platform
+# serves, as the copies' own metadata is removed.
+REDACTED_PREFIXES = (
+    "stds.exif",
+    "stds.iptc",
+    "stds.schema-org",
+    "c2pa.metadata",
+    "cawg.metadata",
+    "c2pa.thumbnail",
+)
+
+
+def _redactions(original: BinaryIO, original_mime: str) -> list[str]:
+    import c2pa
+
+    original.seek(0)
+    try:
+        with c2pa.Reader(original_mime, original) as reader:
+            report = json.loads(reader.json())
+    except c2pa.C2paError:
+        return []
+    finally:
+        original.seek(0)
+    uris = []
+    for label, manifest in (report.get("manifests") or {}).items():
+        for assertion in manifest.get("assertions") or []:
+            name = str(assertion.get("label", ""))
+            if name.startswith(REDACTED_PREFIXES):
+                uris.append(f"self#jumbf=c2pa/{label}/c2pa.assertions/{name}")
+    return uris
+
+
 def sign_copy(
     *,
     data: bytes,
     mime: str,
-    original: bytes,
+    original: BinaryIO,
     original_mime: str,
     original_name: str,
     actions: list[dict],
     label: dict,
-) -> bytes:
+) -> tuple[bytes, bool]:
     """``data`` (a copy the platform made of ``original``) with a platform manifest whose ``parentOf``
-    ingredient is the original and its manifest; ``data`` unchanged if it cannot be signed."""
+    ingredient is the original and its manifest, the capture metadata in that manifest redacted (the
+    copy's own is removed too); ``(data, False)`` unchanged if it cannot be signed."""
     signer = platform_signer()
     if signer is None:
-        return data
+        return data, False
     import c2pa
 
-    manifest = {
-        "claim_generator_info": [{"name": "Sunlight", "version": "1.0"}],
-        "title": original_name,
-        "assertions": [
-            {
-                "label": "c2pa.actions",
-                "data": {
-                    "actions": [
-                        {"action": "c2pa.opened", "parameters": {"ingredientIds": ["upload"]}},
-                        *actions,
-                    ]
-                },
-            },
-            {"label": LABEL_ASSERTION, "data": label},
-        ],
-    }
     try:
+        redacted = _redactions(original, original_mime)
+        manifest = {
+            "claim_generator_info": [{"name": "Sunlight", "version": "1.0"}],
+            "title": original_name,
+            "assertions": [
+                {
+                    "label": "c2pa.actions",
+                    "data": {
+                        "actions": [
+                            {"action": "c2pa.opened", "parameters": {"ingredientIds": ["upload"]}},
+                            *actions,
+                            *(
+                                {"action": "c2pa.redacted", "parameters": {"redacted": uri}}
+                                for uri in redacted
+                            ),
+                        ]
+                    },
+                },
+                {"label": LABEL_ASSERTION, "data": label},
+            ],
+            "redactions": redacted,
+        }
         info = c2pa.C2paSignerInfo(
             alg=b"es256", sign_cert=signer.chain_pem, private_key=signer.key_pem, ta_url=None
         )
+        context = c2pa.Context.from_dict({"builder": {"thumbnail": {"enabled": False}}})
         out = io.BytesIO()
-        with c2pa.Builder(json.dumps(manifest)) as builder:
+        with c2pa.Builder(json.dumps(manifest), context=context) as builder:
             builder.add_ingredient(
                 {"title": original_name, "relationship": "parentOf", "label": "upload"},
                 original_mime,
-                io.BytesIO(original),
+                original,
             )
             builder.sign(c2pa.Signer.from_info(info), mime, io.BytesIO(data), out)
     except Exception:  # a signing failure must never fail the page: serve the copy without it
         logger.exception("Content Credentials signing failed; serving the copy without a platform manifest.")
-        return data
-    return out.getvalue()
+        return data, False
+    return out.getvalue(), True

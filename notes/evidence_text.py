@@ -23,6 +23,8 @@ def action_word(action: str) -> str:
         "c2pa.orientation": _("rotated"),
         "c2pa.placed": _("placed into another work"),
         "c2pa.edited": _("edited"),
+        "c2pa.edited.metadata": _("metadata edited"),
+        "c2pa.redacted": _("parts of its credentials redacted"),
         "c2pa.created": _("created"),
         "c2pa.published": _("published"),
     }.get(action, action.removeprefix("c2pa."))

@@ -15,11 +15,14 @@ logger = logging.getLogger(__name__)
 def scan_image(image_id: int) -> str | None:
     scan = scanning.image_scan(image_id=image_id)
     note_id = scan.image.note_id if scan is not None else None
-    if scan is not None:
-        sign_display.delay(image_id)  # an upload with Content Credentials gets the platform's on its copy
     if note_id is not None:
         # A note already published when its image is (re)scanned gets its labels brought up to date.
         scanning.note_provenance_apply(note_id=note_id)
+    if scan is not None:
+        # An upload with Content Credentials gets the platform's on its display copy (through the outbox).
+        from notes.services.images import note_display_credentials_sync_later
+
+        note_display_credentials_sync_later(note=scan.image.note)
     return scan.tier if scan is not None else None
 
 

@@ -171,14 +171,24 @@ def _verdict(manifest: dict, manifests: dict, memo: dict[str, Derivation]) -> De
     )
     ingredients = [i for i in manifest.get("ingredients") or [] if i.get("active_manifest") in manifests]
     parents = [i for i in ingredients if _relationship(i) == "parentOf"]
+    # A parent with no credentials of its own (a plain photo opened in an editor) is a parent too.
+    any_parent = any(_relationship(i) == "parentOf" for i in manifest.get("ingredients") or [])
     generator = _generator(manifest)
     if own is not None:
         source_type = str(own["digitalSourceType"])
         ai = dst.ai_of(source_type)
-        # A generative action on a parent that was not itself AI-made (inpainting a photo) edits it.
-        parent_ai = any(memo.get(p["active_manifest"], Derivation(None, None)).ai for p in parents)
-        if ai == GENERATED and own.get("action") != "c2pa.created" and parents and not parent_ai:
-            ai = EDITED
+        parent_verdicts = [memo.get(p["active_manifest"], Derivation(None, None)).ai for p in parents]
+        # Before the AI action, this manifest created or opened something that was not AI-made.
+        human_start = any(
+            a is not own
+            and a.get("action") in ("c2pa.created", "c2pa.opened")
+            and not dst.ai_of(str(a.get("digitalSourceType") or ""))
+            for a in actions[: actions.index(own)]
+        )
+        if GENERATED in parent_verdicts:
+            ai = GENERATED  # further AI work on a generated image leaves it generated
+        elif ai == GENERATED and own.get("action") != "c2pa.created" and (any_parent or human_start):
+            ai = EDITED  # a generative action on human work (inpainting a photo) edits it
         return Derivation(
             ai, source_type, ({"actions": [own.get("action")], "generator": generator},), generator
         )

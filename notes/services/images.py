@@ -154,23 +154,26 @@ def note_image_download(*, note: Note, image: NoteImage) -> tuple[FieldFile, str
             image=image, xmp=propagation.xmp_packet(aigc) if aigc is not None else None
         )
         if signed:
-            with image.original.open("rb") as handle:
-                original = handle.read()
-            data = credentials.sign_copy(
-                data=data,
-                mime=content_type,
-                original=original,
-                original_mime=propagation.CONTENT_TYPES[image.original_format],
-                original_name=image.original_name,
-                actions=[
-                    {"action": "c2pa.transcoded", "description": "re-encoded at full size"},
-                    {
-                        "action": "c2pa.edited.metadata",
-                        "description": "camera, location and text metadata removed; GB 45438 label written",
-                    },
-                ],
-                label=_credentials_label(note=note, tier=tier),
-            )
+            with image.original.open("rb") as original:
+                data, did_sign = credentials.sign_copy(
+                    data=data,
+                    mime=content_type,
+                    original=original,
+                    original_mime=propagation.CONTENT_TYPES[image.original_format],
+                    original_name=image.original_name,
+                    actions=[
+                        {"action": "c2pa.transcoded", "description": "re-encoded at full size"},
+                        {
+                            "action": "c2pa.edited.metadata",
+                            "description": "camera, location and text metadata removed; label written",
+                        },
+                    ],
+                    label=_credentials_label(note=note, tier=tier),
+                )
+            if not did_sign:
+                # Stored under the unsigned state's key, so the next request with a working
+                # certificate renders a signed copy instead of serving this one for good.
+                key = propagation.download_key(image=image, aigc=aigc, signer="")
     finally:
         cache.delete(render_lock)
     with deleted_on_failure() as written, transaction.atomic():
@@ -198,56 +201,80 @@ def _credentials_label(*, note: Note, tier: str | None) -> dict:
     return {"note": str(note.public_id), "label": tier or "none", "labelled_by": "Sunlight"}
 
 
+def _display_state(image: NoteImage, signer: credentials.PlatformSigner | None) -> tuple[str | None, str]:
+    """The label the image carries now and the key of its display copy for it ("" : unsigned)."""
+    tier = propagation.image_label_tier(image=image, labels=list(image.note.labels.all()))
+    if signer is None:
+        return tier, ""
+    return tier, hashlib.sha256(f"{tier}:{signer.fingerprint}".encode()).hexdigest()
+
+
 def image_display_credentials_sync(*, image_id: int) -> bool:
-    """Re-render and sign the display copy of an image whose upload carried Content Credentials, for
-    the label the image carries now; nothing when it already is. Returns whether it was (re)signed."""
+    """Render the display copy of an image whose upload carried Content Credentials again, signed for
+    the label it carries now (unsigned when no certificate works); nothing when it already is.
+    Returns whether the copy was replaced."""
     image = NoteImage.objects.select_related("note").filter(pk=image_id).first()
     if image is None or not image_has_credentials(image):
         return False
     signer = credentials.platform_signer()
-    if signer is None:
-        return False
-    note = image.note
-    tier = propagation.image_label_tier(image=image, labels=list(note.labels.all()))
-    key = hashlib.sha256(f"{tier}:{signer.fingerprint}".encode()).hexdigest()
+    tier, key = _display_state(image, signer)
     if image.display_key == key:
         return False
-    with image.original.open("rb") as handle:
-        original = handle.read()
-    display = media.process_image(original).display
-    ext = "webp" if display.data[:4] == b"RIFF" else "jpg"
-    signed = credentials.sign_copy(
-        data=display.data,
-        mime=f"image/{'webp' if ext == 'webp' else 'jpeg'}",
-        original=original,
-        original_mime=propagation.CONTENT_TYPES[image.original_format],
-        original_name=image.original_name,
-        actions=[
-            {"action": "c2pa.resized", "description": "scaled for display"},
-            {"action": "c2pa.transcoded", "description": "re-encoded for the web"},
-            {"action": "c2pa.edited.metadata", "description": "camera, location and text metadata removed"},
-        ],
-        label=_credentials_label(note=note, tier=tier),
-    )
+    with image.original.open("rb") as original:
+        display = media.process_image(original.read()).display
+        ext = "webp" if display.data[:4] == b"RIFF" else "jpg"
+        data, did_sign = display.data, False
+        if signer is not None:
+            data, did_sign = credentials.sign_copy(
+                data=display.data,
+                mime=f"image/{'webp' if ext == 'webp' else 'jpeg'}",
+                original=original,
+                original_mime=propagation.CONTENT_TYPES[image.original_format],
+                original_name=image.original_name,
+                actions=[
+                    {"action": "c2pa.resized", "description": "scaled for display"},
+                    {"action": "c2pa.transcoded", "description": "re-encoded for the web"},
+                    {
+                        "action": "c2pa.edited.metadata",
+                        "description": "camera, location and text metadata removed",
+                    },
+                ],
+                label=_credentials_label(note=image.note, tier=tier),
+            )
+    if not did_sign:
+        key = ""
     with deleted_on_failure() as written, transaction.atomic():
-        locked = NoteImage.objects.select_for_update().get(pk=image.pk)
+        locked = NoteImage.objects.select_for_update().select_related("note").get(pk=image.pk)
+        # The label may have changed while this copy was rendered: then it is already stale.
+        if _display_state(locked, signer)[0] != tier:
+            enqueue_on_commit("notes.tasks.sign_display", locked.pk)
+            return False
         if locked.display_key == key:
             return False
         stale = (locked.display.storage, locked.display.name)
-        locked.display.save(
-            f"{locked.public_id.hex}-display-{key[:12]}.{ext}", ContentFile(signed), save=False
-        )
+        suffix = f"-display-{key[:12]}" if key else "-display"
+        locked.display.save(f"{locked.public_id.hex}{suffix}.{ext}", ContentFile(data), save=False)
         written.add(locked.display)
         locked.display_key = key
         locked.save(update_fields=["display", "display_key"])
         storage, name = stale
-        transaction.on_commit(lambda: storage.delete(name))
+        if name != locked.display.name:
+            transaction.on_commit(lambda: storage.delete(name))
     return True
 
 
 def note_display_credentials_sync_later(*, note: Note) -> None:
-    """After this transaction commits, bring the signed display copies of the note's images up to date."""
-    for image_id in note.images.filter(
-        signals__kind="c2pa", signals__location="c2pa:active", signals__readable=True
-    ).values_list("pk", flat=True):
-        enqueue_on_commit("notes.tasks.sign_display", image_id)
+    """After this transaction commits, bring up to date the display copies of the note's images that
+    carried Content Credentials and whose label state changed (nothing to do without a certificate and
+    no signed copy left)."""
+    images = list(
+        note.images.filter(signals__kind="c2pa", signals__location="c2pa:active", signals__readable=True)
+        .select_related("note")
+        .distinct()
+    )
+    if not images:
+        return
+    signer = credentials.platform_signer()
+    for image in images:
+        if image.display_key != _display_state(image, signer)[1]:
+            enqueue_on_commit("notes.tasks.sign_display", image.pk)

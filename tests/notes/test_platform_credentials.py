@@ -197,5 +197,108 @@ def test_the_creator_reads_who_passed_a_label_on():
             "propagate_id": "note-9",
         },
     )
-    text = describe(signal, 1)
+    from django.utils import translation
+
+    with translation.override("en"):
+        text = describe(signal, 1)
     assert "producer PRODUCER-1" in text and "passed on by PLATFORM-X (propagation id note-9)" in text
+
+
+def _upload_with_gps() -> bytes:
+    from tests.provenance.test_reader_derivation import DST, _jpeg, _signer
+
+    manifest = {
+        "claim_generator_info": [{"name": "ExampleCam", "version": "1"}],
+        "assertions": [
+            {
+                "label": "c2pa.actions",
+                "data": {
+                    "actions": [
+                        {"action": "c2pa.created", "digitalSourceType": DST + "trainedAlgorithmicMedia"}
+                    ]
+                },
+            },
+            {
+                "label": "stds.exif",
+                "data": {
+                    "@context": {"exif": "http://ns.adobe.com/exif/1.0/"},
+                    "exif:GPSLatitude": "39,21.102N",
+                    "exif:GPSLongitude": "74,26.5737W",
+                },
+            },
+        ],
+    }
+    out = io.BytesIO()
+    with c2pa.Builder(json.dumps(manifest)) as builder:
+        builder.sign(_signer(), "image/jpeg", io.BytesIO(_jpeg(3)), out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_uploads_location_in_its_credentials_is_redacted_from_served_copies(
+    client, creator, platform_cert
+):
+    upload = _upload_with_gps()
+    assert b"39,21.102N" in upload
+    note, image = _publish(creator, upload)
+    data = b"".join(
+        client.get(f"/notes/{note.public_id}/images/{image.public_id}/download/").streaming_content
+    )
+    assert b"39,21.102N" not in data and b"GPSLatitude" not in data
+    report = _manifests(data)
+    actions = [
+        a["action"]
+        for a in {
+            x["label"]: x["data"] for x in report["manifests"][report["active_manifest"]]["assertions"]
+        }["c2pa.actions.v2"]["actions"]
+    ]
+    assert "c2pa.redacted" in actions
+    with c2pa.Reader("image/jpeg", io.BytesIO(data)) as reader:
+        assert reader.get_validation_state() == "Valid"
+
+
+@pytest.mark.django_db
+def test_a_failed_signing_is_not_served_for_good(client, creator, platform_cert, monkeypatch):
+    note, image = _publish(creator, _signed_upload())
+    url = f"/notes/{note.public_id}/images/{image.public_id}/download/"
+    real = c2pa.Builder.sign
+
+    def broken(self: object, *args: object, **kwargs: object) -> bytes:
+        raise c2pa.C2paError("signing service down")
+
+    monkeypatch.setattr(c2pa.Builder, "sign", broken)
+    unsigned = b"".join(client.get(url).streaming_content)
+    assert c2pa.Reader.try_create("image/jpeg", io.BytesIO(unsigned)) is None
+    monkeypatch.setattr(c2pa.Builder, "sign", real)
+    signed = b"".join(client.get(url).streaming_content)
+    assert _manifests(signed)["active_manifest"]
+
+
+@pytest.mark.django_db
+def test_without_a_certificate_a_signed_display_copy_goes_back_to_unsigned(creator, settings, platform_cert):
+    note, image = _publish(creator, _signed_upload(), degree="none")
+    assert image_display_credentials_sync(image_id=image.pk) is True
+    settings.SUNLIGHT_C2PA = {"cert": "", "key": ""}
+    credentials._load.cache_clear()
+    assert image_display_credentials_sync(image_id=image.pk) is True
+    image.refresh_from_db()
+    assert image.display_key == ""
+    with image.display.open("rb") as handle:
+        assert c2pa.Reader.try_create("image/jpeg", io.BytesIO(handle.read())) is None
+
+
+@pytest.mark.django_db
+def test_label_changes_queue_a_display_refresh_only_when_there_is_something_to_refresh(
+    creator, platform_cert
+):
+    from core.models import OutboxTask
+    from notes.services.effects import note_effects_sync
+
+    note, image = _publish(creator, _signed_upload(), degree="none")
+    OutboxTask.objects.all().delete()
+    note_effects_sync(note=note)
+    assert OutboxTask.objects.filter(task="notes.tasks.sign_display").count() == 1  # never signed yet
+    image_display_credentials_sync(image_id=image.pk)
+    OutboxTask.objects.all().delete()
+    note_effects_sync(note=note)
+    assert not OutboxTask.objects.filter(task="notes.tasks.sign_display").exists()  # nothing changed

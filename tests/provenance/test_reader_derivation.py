@@ -174,3 +174,39 @@ def test_the_creator_reads_the_derivation_in_their_language():
         assert "declare it “trainedAlgorithmicMedia”" in describe(rows[1], 1)
     with translation.override("zh-hans"):
         assert "裁剪" in describe(rows[0], 1)
+
+
+def test_an_ai_edit_of_a_photo_without_credentials_is_edited():
+    plain = _jpeg(9)
+    inpainted = sign(
+        [
+            uses("c2pa.opened", 0),
+            {"action": "c2pa.edited", "digitalSourceType": DST + "trainedAlgorithmicMedia"},
+        ],
+        generator="ExampleEditor",
+        ingredients=((plain, "parentOf"),),
+    )
+    assert (scan(inpainted).tier, scan(inpainted).kind) == ("confirmed", "edited")
+
+
+def test_a_capture_then_an_ai_edit_in_one_manifest_is_edited():
+    captured_then_edited = sign(
+        [
+            {"action": "c2pa.created", "digitalSourceType": DST + "digitalCapture"},
+            {"action": "c2pa.edited", "digitalSourceType": DST + "trainedAlgorithmicMedia"},
+        ],
+        generator="ExampleCamApp",
+    )
+    assert scan(captured_then_edited).kind == "edited"
+
+
+def test_further_ai_work_on_a_generated_image_leaves_it_generated():
+    composite = sign(
+        [
+            uses("c2pa.opened", 0),
+            {"action": "c2pa.edited", "digitalSourceType": DST + "compositeWithTrainedAlgorithmicMedia"},
+        ],
+        generator="ExampleEditor",
+        ingredients=((generated(), "parentOf"),),
+    )
+    assert scan(composite).kind == "generated"
