@@ -102,3 +102,19 @@ document.addEventListener("DOMContentLoaded", () => {
     window.setTimeout(poll, 1500);
   }
 });
+
+// A link to a label ("/notes/<id>/#label-confirmed", from a feed card) opens its "Why this label?"
+// and keeps it in view below the sticky header (scroll-margin-top in the stylesheet).
+(() => {
+  const openTarget = () => {
+    const id = decodeURIComponent(window.location.hash.slice(1));
+    if (!id) return;
+    const target = document.getElementById(id);
+    if (!target) return;
+    const details = target.tagName === "DETAILS" ? target : target.closest("details");
+    if (details && !details.open) details.open = true;
+    target.scrollIntoView({ block: "start" });
+  };
+  document.addEventListener("DOMContentLoaded", openTarget);
+  window.addEventListener("hashchange", openTarget);
+})();

@@ -1,0 +1,83 @@
+"""Experience fixes seen in a real browser (issue 15): a label link from the feed opens "Why this
+label?" below the sticky header; a reversed decision's page is good news, with nothing to appeal."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from appeals import services as ledger
+from appeals.models import Decision
+from tests.factories import DecisionFactory, UserFactory
+from tests.notes.conftest import make_published
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+LOCALES = [("en-US", "en"), ("zh-CN", "zh-hans")]
+
+
+def _sign_in(context, live_server, user) -> None:
+    """A signed-in browser whatever its language (the sign-in form's labels are translated)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+def _context(browser, live_server, locale: str, language: str, width: int):
+    return browser.new_context(
+        base_url=live_server.url,
+        locale=locale,
+        viewport={"width": width, "height": 800},
+        extra_http_headers={"Accept-Language": language},
+    )
+
+
+@pytest.mark.parametrize(("locale", "language"), LOCALES)
+def test_a_label_link_from_the_feed_opens_why_this_label_in_view(
+    browser, live_server, artifacts, locale, language
+):
+    creator = UserFactory()
+    note = make_published(creator, images=1)
+    DecisionFactory(subject_owner=creator, subject_id=note.public_id, subject_title=note.title)
+    for width in (1280, 390):
+        context = _context(browser, live_server, locale, language, width)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto("/")
+        page.locator(f'a.label-suspected[href$="/notes/{note.public_id}/#label-suspected"]').first.click()
+        page.wait_for_url(f"**/notes/{note.public_id}/#label-suspected")
+        why = page.locator("details#label-suspected")
+        expect(why).to_have_attribute("open", "")
+        header_bottom = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().bottom")
+        top = page.evaluate("document.getElementById('label-suspected').getBoundingClientRect().top")
+        assert top >= header_bottom, (top, header_bottom)
+        page.screenshot(path=str(artifacts / f"label-link-{language}-{width}.png"))
+        context.close()
+
+
+@pytest.mark.parametrize(("locale", "language"), LOCALES)
+def test_a_reversed_decision_reads_as_good_news_with_nothing_to_appeal(
+    browser, live_server, artifacts, locale, language
+):
+    creator = UserFactory(language=language)
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    decision = DecisionFactory(subject_owner=creator, kind=Decision.Kind.LABEL_SUSPECTED)
+    ledger.decision_reverse(decision=decision, acting_user=staff, reason="The label was wrong.")
+    for width in (1280, 390):
+        context = _context(browser, live_server, locale, language, width)
+        _sign_in(context, live_server, creator)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"/appeals/decisions/{decision.public_id}/")
+        expect(page.locator(".message.success")).to_be_visible()
+        expect(page.locator("#appeal")).to_have_count(0)
+        body = page.locator("main").inner_text()
+        assert "Until reversed" not in body and "直至撤销" not in body
+        color = page.evaluate("getComputedStyle(document.querySelector('.state-reversed')).color")
+        assert color == "rgb(31, 95, 168)"  # informational blue, not the error red
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(artifacts / f"decision-reversed-{language}-{width}.png"), full_page=True)
+        context.close()
