@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Sunlight's developer entry point; needs nothing but Python 3.11+.
 
-    python3 dev.py serve      # install, migrate, load demo data, run on http://127.0.0.1:8000
+    python3 dev.py serve [ADDRESS]  # install, migrate, load demo data, serve on ADDRESS (127.0.0.1:8000)
     python3 dev.py test       # install and run the whole test suite (extra args go to pytest)
     python3 dev.py bench      # the provenance benchmark (our reader vs exiftool)
     python3 dev.py bench feed # the feed benchmark at 10k and 1M notes (needs PostgreSQL and Redis)
@@ -48,14 +48,22 @@ def ensure_venv() -> None:
         stamp.write_text(wanted)
 
 
-def serve(args: list[str]) -> None:
-    ensure_venv()
-    env = dict(os.environ)
+def serve_environment(args: list[str], base: dict[str, str]) -> tuple[dict[str, str], str]:
+    """The embedded default's environment and address: links in mail point where it serves."""
+    address = args[0] if args else "127.0.0.1:8000"
+    env = dict(base)
     env.setdefault("DJANGO_DEBUG", "1")
     env.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    host = address if ":" in address else f"127.0.0.1:{address}"
+    env.setdefault("SUNLIGHT_BASE_URL", f"http://{host.replace('0.0.0.0', '127.0.0.1')}")  # noqa: S104 - a display address
+    return env, address
+
+
+def serve(args: list[str]) -> None:
+    ensure_venv()
+    env, address = serve_environment(args, dict(os.environ))
     run(PYTHON, "manage.py", "migrate", "--no-input", env=env)
     run(PYTHON, "manage.py", "seed_demo", env=env)
-    address = args[0] if args else "127.0.0.1:8000"
     say(f"Sunlight is starting on http://{address}/  (Ctrl+C stops it)")
     os.execve(str(PYTHON), [str(PYTHON), "manage.py", "runserver", address], env)  # noqa: S606
 

@@ -223,3 +223,19 @@ def test_the_serve_command_starts_the_portal_with_demo_data(tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def test_serve_makes_mail_links_point_where_it_serves():
+    sys.path.insert(0, str(ROOT))
+    import dev
+
+    env, address = dev.serve_environment(["127.0.0.1:8201"], {})
+    assert (address, env["SUNLIGHT_BASE_URL"], env["DJANGO_DEBUG"]) == (
+        "127.0.0.1:8201",
+        "http://127.0.0.1:8201",
+        "1",
+    )
+    assert dev.serve_environment(["8300"], {})[0]["SUNLIGHT_BASE_URL"] == "http://127.0.0.1:8300"
+    assert dev.serve_environment([], {})[0]["SUNLIGHT_BASE_URL"] == "http://127.0.0.1:8000"
+    mine = {"SUNLIGHT_BASE_URL": "https://sunlight.example"}
+    assert dev.serve_environment(["0.0.0.0:8000"], mine)[0]["SUNLIGHT_BASE_URL"] == "https://sunlight.example"
