@@ -20,7 +20,7 @@ def scan_image(image_id: int) -> str | None:
         scanning.note_provenance_apply(note_id=note_id)
     if scan is not None:
         # An upload with Content Credentials gets the platform's on its display copy (through the outbox).
-        from notes.services.images import note_display_credentials_sync_later
+        from notes.services.copies import note_display_credentials_sync_later
 
         note_display_credentials_sync_later(note=scan.image.note)
     return scan.tier if scan is not None else None
@@ -29,7 +29,7 @@ def scan_image(image_id: int) -> str | None:
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def sign_display(image_id: int) -> bool:
     """Sign (again) the display copy of an image that carried Content Credentials, for its label now."""
-    from notes.services.images import image_display_credentials_sync
+    from notes.services.copies import image_display_credentials_sync
 
     return image_display_credentials_sync(image_id=image_id)
 

@@ -14,6 +14,7 @@ from appeals import measures
 from appeals.models import Decision
 from notes import labels
 from notes.models import Declaration, Label, Note
+from notes.services.copies import note_display_credentials_sync_later
 from notes.services.distribution import note_distribution_sync
 
 
@@ -42,8 +43,6 @@ def note_effects_sync(*, note: Note) -> None:
             setattr(note, name, value)
     note_distribution_sync(note=note)
     # Copies signed with Content Credentials record the label: sign them again once this commits.
-    from notes.services.images import note_display_credentials_sync_later
-
     note_display_credentials_sync_later(note=note)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from core.tasks import enqueue_on_commit
 from core.uploads import UploadRejected, check_declared_size, rejection_error
 from notes import credentials, media, propagation, similarity
 from notes.models import ALT_TEXT_MAX, MAX_IMAGES, ImageScan, Note, NoteImage
+from notes.services.copies import credentials_label, image_has_credentials
 from notes.services.notes import lock_note, require_editable
 from notes.services.standing import require_can_post
 
@@ -168,7 +168,7 @@ def note_image_download(*, note: Note, image: NoteImage) -> tuple[FieldFile, str
                             "description": "camera, location and text metadata removed; label written",
                         },
                     ],
-                    label=_credentials_label(note=note, tier=tier),
+                    label=credentials_label(note=note, tier=tier),
                 )
             if not did_sign:
                 # Stored under the unsigned state's key, so the next request with a working
@@ -190,91 +190,3 @@ def note_image_download(*, note: Note, image: NoteImage) -> tuple[FieldFile, str
             storage, name = stale
             transaction.on_commit(lambda: storage.delete(name))
     return locked.download, content_type
-
-
-def image_has_credentials(image: NoteImage) -> bool:
-    """Whether the upload carried a readable C2PA manifest (its copies then get the platform's)."""
-    return image.signals.filter(kind="c2pa", location="c2pa:active", readable=True).exists()
-
-
-def _credentials_label(*, note: Note, tier: str | None) -> dict:
-    return {"note": str(note.public_id), "label": tier or "none", "labelled_by": "Sunlight"}
-
-
-def _display_state(image: NoteImage, signer: credentials.PlatformSigner | None) -> tuple[str | None, str]:
-    """The label the image carries now and the key of its display copy for it ("" : unsigned)."""
-    tier = propagation.image_label_tier(image=image, labels=list(image.note.labels.all()))
-    if signer is None:
-        return tier, ""
-    return tier, hashlib.sha256(f"{tier}:{signer.fingerprint}".encode()).hexdigest()
-
-
-def image_display_credentials_sync(*, image_id: int) -> bool:
-    """Render the display copy of an image whose upload carried Content Credentials again, signed for
-    the label it carries now (unsigned when no certificate works); nothing when it already is.
-    Returns whether the copy was replaced."""
-    image = NoteImage.objects.select_related("note").filter(pk=image_id).first()
-    if image is None or not image_has_credentials(image):
-        return False
-    signer = credentials.platform_signer()
-    tier, key = _display_state(image, signer)
-    if image.display_key == key:
-        return False
-    with image.original.open("rb") as original:
-        display = media.process_image(original.read()).display
-        ext = "webp" if display.data[:4] == b"RIFF" else "jpg"
-        data, did_sign = display.data, False
-        if signer is not None:
-            data, did_sign = credentials.sign_copy(
-                data=display.data,
-                mime=f"image/{'webp' if ext == 'webp' else 'jpeg'}",
-                original=original,
-                original_mime=propagation.CONTENT_TYPES[image.original_format],
-                original_name=image.original_name,
-                actions=[
-                    {"action": "c2pa.resized", "description": "scaled for display"},
-                    {"action": "c2pa.transcoded", "description": "re-encoded for the web"},
-                    {
-                        "action": "c2pa.edited.metadata",
-                        "description": "camera, location and text metadata removed",
-                    },
-                ],
-                label=_credentials_label(note=image.note, tier=tier),
-            )
-    if not did_sign:
-        key = ""
-    with deleted_on_failure() as written, transaction.atomic():
-        locked = NoteImage.objects.select_for_update().select_related("note").get(pk=image.pk)
-        # The label may have changed while this copy was rendered: then it is already stale.
-        if _display_state(locked, signer)[0] != tier:
-            enqueue_on_commit("notes.tasks.sign_display", locked.pk)
-            return False
-        if locked.display_key == key:
-            return False
-        stale = (locked.display.storage, locked.display.name)
-        suffix = f"-display-{key[:12]}" if key else "-display"
-        locked.display.save(f"{locked.public_id.hex}{suffix}.{ext}", ContentFile(data), save=False)
-        written.add(locked.display)
-        locked.display_key = key
-        locked.save(update_fields=["display", "display_key"])
-        storage, name = stale
-        if name != locked.display.name:
-            transaction.on_commit(lambda: storage.delete(name))
-    return True
-
-
-def note_display_credentials_sync_later(*, note: Note) -> None:
-    """After this transaction commits, bring up to date the display copies of the note's images that
-    carried Content Credentials and whose label state changed (nothing to do without a certificate and
-    no signed copy left)."""
-    images = list(
-        note.images.filter(signals__kind="c2pa", signals__location="c2pa:active", signals__readable=True)
-        .select_related("note")
-        .distinct()
-    )
-    if not images:
-        return
-    signer = credentials.platform_signer()
-    for image in images:
-        if image.display_key != _display_state(image, signer)[1]:
-            enqueue_on_commit("notes.tasks.sign_display", image.pk)

@@ -16,7 +16,7 @@ from appeals.models import Automation, Decision
 from notes import credentials, scanning, services
 from notes.models import NoteImage
 from notes.provenance.reader import scan
-from notes.services.images import image_display_credentials_sync
+from notes.services.copies import image_display_credentials_sync
 from tests.notes.conftest import declare
 from tests.provenance.conftest import FIXTURES
 from tests.support import require
