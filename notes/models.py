@@ -357,13 +357,17 @@ class Label(models.Model):
         if self.tier == self.Tier.CONFIRMED:
             return str(LABEL_TEXT_CONFIRMED_EDITED if self.kind == self.Kind.EDITED else LABEL_TEXT_CONFIRMED)
         if self.tier == self.Tier.DECLARED:
-            return str(LABEL_TEXT_DECLARED)
+            # The wording follows the degree: AI-assisted work does not "contain AI-generated content".
+            return str(
+                LABEL_TEXT_DECLARED if self.kind == self.Kind.GENERATED else LABEL_TEXT_DECLARED_ASSISTED
+            )
         return str(LABEL_TEXT_SUSPECTED)
 
 
 LABEL_TEXT_CONFIRMED = _("AI-generated content")
 LABEL_TEXT_CONFIRMED_EDITED = _("Edited with AI")
 LABEL_TEXT_DECLARED = _("Creator declared: contains AI-generated content")
+LABEL_TEXT_DECLARED_ASSISTED = _("Creator declared: made with AI assistance")
 LABEL_TEXT_SUSPECTED = _("Suspected AI-generated content — please judge carefully")
 
 

@@ -44,6 +44,15 @@ def image_label_tier(*, image: NoteImage, labels: list[Label]) -> str | None:
     return None
 
 
+def image_platform_tier(*, image: NoteImage, labels: list[Label]) -> str | None:
+    """The platform's own label on this image (confirmed or suspected), whatever the creator declared."""
+    for tier in (Label.Tier.CONFIRMED, Label.Tier.SUSPECTED):
+        label = next((label for label in labels if label.tier == tier), None)
+        if label is not None and _covers(label, image):
+            return tier
+    return None
+
+
 def aigc_json(*, tier: str, note: Note, image: NoteImage, propagator: str) -> str:
     producer = ProvenanceSignal.objects.filter(image=image, kind="aigc", readable=True).first()
     details = producer.details if producer is not None else {}

@@ -23,6 +23,7 @@ from notes import charts, selectors, services
 from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, NoteForm
 from notes.impressions import impressions_flush, impressions_record
 from notes.models import MAX_IMAGES, ImageScan, Note, Topic
+from notes.propagation import image_platform_tier
 from notes.tasks import traffic_tick_if_due
 
 
@@ -63,8 +64,11 @@ def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
     if note.state == Note.State.PUBLISHED and not note.withheld_now():
         impressions_record(request, [(note, "organic")])
     images = selectors.note_image_files(note=note)
+    labels = list(note.labels.all())
     for image in images:
         image.credentials = selectors.image_credentials(image)
+        # A platform label on the image it concerns, where the eye is.
+        image.platform_tier = image_platform_tier(image=image, labels=labels)
     # Evidence the creator's own declaration covers: no decision, but readers see what the files say.
     covered = [item for item in selectors.note_evidence(note=note, images=images) if item["covered"]]
     public = note.state == Note.State.PUBLISHED and not note.withheld_now()

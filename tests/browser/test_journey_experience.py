@@ -81,3 +81,37 @@ def test_a_reversed_decision_reads_as_good_news_with_nothing_to_appeal(
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(artifacts / f"decision-reversed-{language}-{width}.png"), full_page=True)
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "language", "assisted", "on_image"),
+    [
+        (
+            "en-US",
+            "en",
+            "Creator declared: made with AI assistance",
+            "Image 1: suspected AI, by the platform",
+        ),
+        ("zh-CN", "zh-hans", "作者声明：使用了AI辅助创作", "图片 1：平台判定疑似 AI"),
+    ],
+)
+def test_labels_sit_where_the_eye_is_and_say_what_was_declared(
+    browser, live_server, artifacts, locale, language, assisted, on_image
+):
+    creator = UserFactory()
+    note = make_published(creator, images=1)  # declared AI-assisted
+    DecisionFactory(subject_owner=creator, subject_id=note.public_id, subject_title=note.title)
+    for width in (1280, 390):
+        context = _context(browser, live_server, locale, language, width)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto("/")
+        card = page.locator(".note-card").first
+        expect(card).to_contain_text(assisted)
+        page.goto(f"/notes/{note.public_id}/")
+        figure = page.locator(".note-images figure").first
+        expect(figure.locator(".label-suspected")).to_have_text(on_image)
+        expect(page.locator("#labels")).to_contain_text(assisted)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(artifacts / f"labels-on-image-{language}-{width}.png"), full_page=True)
+        context.close()

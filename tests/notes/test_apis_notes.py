@@ -60,11 +60,11 @@ def test_a_mobile_client_publishes_a_note_with_two_images_and_a_declaration(crea
     response = api_client.get(f"/api/v1/feed/{note_id}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     labels = response.json()["labels"]
     assert [(label["tier"], label["text"]) for label in labels] == [
-        ("declared", "作者声明：笔记含AI合成内容")
+        ("declared", "作者声明：使用了AI辅助创作")  # declared as AI-assisted: DESIGN.md's wording
     ]
     feed = api_client.get("/api/v1/feed/").json()
     assert [n["id"] for n in feed["results"]] == [note_id]
-    assert feed["results"][0]["labels"][0]["text"] == "Creator declared: contains AI-generated content"
+    assert feed["results"][0]["labels"][0]["text"] == "Creator declared: made with AI assistance"
 
 
 def test_it_answers_with_field_errors_for_bad_declarations(creator_api, creator):

@@ -31,6 +31,7 @@ def test_it_uses_the_design_wording_for_labels():
     assert wording["AI-generated content"] == "内容由AI生成"
     assert wording["Edited with AI"] == "内容经AI编辑"
     assert wording["Creator declared: contains AI-generated content"] == "作者声明：笔记含AI合成内容"
+    assert wording["Creator declared: made with AI assistance"] == "作者声明：使用了AI辅助创作"
     assert (
         wording["Suspected AI-generated content — please judge carefully"] == "疑似包含AI生成内容，请谨慎甄别"
     )
