@@ -115,3 +115,29 @@ def test_labels_sit_where_the_eye_is_and_say_what_was_declared(
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(artifacts / f"labels-on-image-{language}-{width}.png"), full_page=True)
         context.close()
+
+
+@pytest.mark.parametrize(("locale", "language"), LOCALES)
+def test_the_creators_lists_read_on_a_phone_without_sideways_scrolling(
+    browser, live_server, artifacts, locale, language
+):
+    creator = UserFactory(language=language)
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    note = make_published(creator, images=1, title="A rather long title for a note about lanterns and fog")
+    decision = DecisionFactory(subject_owner=creator, subject_id=note.public_id, subject_title=note.title)
+    ledger.decision_reverse(decision=decision, acting_user=staff, reason="The label was wrong.")
+    DecisionFactory(subject_owner=creator, subject_title="Another note with a long title, labelled")
+    context = _context(browser, live_server, locale, language, 390)
+    _sign_in(context, live_server, creator)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    for name, path in (
+        ("dashboard", "/dashboard/"),
+        ("decisions", "/appeals/"),
+        ("wallet", "/appeals/wallet/"),
+    ):
+        page.goto(path)
+        expect(page.locator(".stack-table tbody tr").first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+        page.screenshot(path=str(artifacts / f"phone-{name}-{language}-390.png"), full_page=True)
+    context.close()
