@@ -58,3 +58,32 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
         ids = [int(raw_id)] if raw_id.isdigit() and len(raw_id) <= 18 else []
     services.notification_mark_read(user=request.user, notification_ids=ids)
     return redirect("notifications")
+
+
+class ResendForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("Email address"), max_length=254)
+
+
+@require_POST
+def verification_resend(request: HttpRequest) -> HttpResponse:
+    """Send the confirmation link again to an address that has not been confirmed. The answer is the
+    same whether or not the address is known (no account enumeration), and allauth's rate limit on
+    confirmation mails applies."""
+    from allauth.account.internal.flows.email_verification import send_verification_email_to_address
+    from allauth.account.models import EmailAddress
+
+    form = ResendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the email address you signed up with."))
+        return redirect("account_email_verification_sent")
+    address = (
+        EmailAddress.objects.filter(email__iexact=form.cleaned_data["email"], verified=False)
+        .select_related("user")
+        .first()
+    )
+    if address is not None:
+        send_verification_email_to_address(request, address)
+    messages.success(
+        request, _("If an account waits for this address to be confirmed, a new link is on its way.")
+    )
+    return redirect("account_email_verification_sent")

@@ -24,6 +24,8 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page declares.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/overview/", admin.site.admin_view(staff_overview), name="admin-overview"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

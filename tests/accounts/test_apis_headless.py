@@ -36,10 +36,13 @@ def test_it_signs_up_verifies_and_logs_in_through_the_app_client(
     response = api_client.post(
         f"{APP}/auth/email/verify", {"key": key}, format="json", HTTP_X_SESSION_TOKEN=token
     )
-    # Verified, but verification alone never signs anybody in: the app logs in next.
-    assert response.status_code == 401, response.content
-    assert response.json()["meta"]["is_authenticated"] is False
-
+    # Verified in the session that signed up: the app is signed in, with no second password prompt.
+    assert response.status_code == 200, response.content
+    assert response.json()["meta"]["is_authenticated"] is True
+    token = response.json()["meta"]["session_token"]
+    response = api_client.get("/api/v1/me/", HTTP_X_SESSION_TOKEN=token)
+    assert response.status_code == 200
+    # And a sign-in later works as ever.
     token = headless_login(api_client, "mobile@example.com", "a-long-passphrase-42")
     response = api_client.get("/api/v1/me/", HTTP_X_SESSION_TOKEN=token)
     assert response.status_code == 200

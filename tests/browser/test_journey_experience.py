@@ -141,3 +141,35 @@ def test_the_creators_lists_read_on_a_phone_without_sideways_scrolling(
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
         page.screenshot(path=str(artifacts / f"phone-{name}-{language}-390.png"), full_page=True)
     context.close()
+
+
+def test_a_new_creator_can_ask_for_the_link_again_and_is_signed_in_by_confirming(
+    browser, live_server, artifacts
+):
+    from django.core import mail
+
+    from tests.support import confirmation_link
+
+    context = _context(browser, live_server, "en-US", "en", 390)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto("/accounts/signup/")
+    page.get_by_label("Email:").fill("newcomer@example.com")
+    page.get_by_label("Display name:").fill("Nia Newcomer")
+    page.get_by_label("Password:", exact=True).fill("a-long-passphrase-42")
+    page.get_by_label("Password (again):").fill("a-long-passphrase-42")
+    page.get_by_role("button", name="Sign Up").click()
+    page.wait_for_url("**/accounts/confirm-email/")
+    page.get_by_label("No email? Send the link again to:").fill("newcomer@example.com")
+    page.get_by_role("button", name="Resend the link").click()
+    page.wait_for_url("**/accounts/confirm-email/")
+    expect(page.get_by_text("a new link is on its way")).to_be_visible()
+    page.screenshot(path=str(artifacts / "verify-resend-en-390.png"), full_page=True)
+    assert len(mail.outbox) == 2  # the sign-up mail and the one asked for again
+    page.goto(confirmation_link(mail.outbox[-1].body))
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/dashboard/")  # signed in by confirming: no second password prompt
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    response = page.request.get("/favicon.ico", max_redirects=0)
+    assert response.status == 301 and response.headers["location"].endswith("/static/img/sunlight.svg")
+    context.close()

@@ -411,6 +411,18 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "healthz": (get(fixed("/healthz"), (200, 200, 200, 200, 200, 200)),),
     "guidelines": (get(fixed("/guidelines/"), (200, 200, 200, 200, 200, 200)),),
     "transparency": (get(fixed("/transparency/"), (200, 200, 200, 200, 200, 200)),),
+    # Browsers ask for /favicon.ico: a permanent redirect to the site's icon, for everyone.
+    "favicon": (get(fixed("/favicon.ico"), (Go("/static/img/sunlight.svg", status=301),) * 6),),
+    # Anyone may ask for a confirmation link again; the answer never says whether the address exists.
+    "verification-resend": (
+        get(fixed("/account/confirmation/resend/"), (405, 405, 405, 405, 405, 405), label="not-allowed"),
+        post(
+            fixed("/account/confirmation/resend/"),
+            (Go("/accounts/confirm-email/", exact=True),) * 6,
+            data=lambda w: {"email": "nobody@example.com"},
+            intact=lambda w: True,
+        ),
+    ),
     # The report's charts and downloads: public, like the page (stored snapshots only).
     "transparency-chart": (get(fixed("/transparency/charts/labels.svg"), (200, 200, 200, 200, 200, 200)),),
     "transparency-download": (
