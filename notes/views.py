@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -119,6 +120,9 @@ def note_new(request: HttpRequest) -> HttpResponse:
     return render(request, "notes/note_new.html", {"form": form}, status=status)
 
 
+_PUBLISH_ERRORS = "sunlight:publish-errors"
+
+
 def _edit_page(
     request: HttpRequest,
     note: Note,
@@ -129,6 +133,9 @@ def _edit_page(
     publish_errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    if publish_errors is None:
+        # A refused publish redirected here (post/redirect/get): its reasons, shown once.
+        publish_errors = request.session.pop(_PUBLISH_ERRORS, None)
     images = list(note.images.select_related("scan").prefetch_related("signals").order_by("position", "id"))
     evidence = selectors.note_evidence(note=note)
     # RelatedObjectDoesNotExist is an AttributeError: no declaration yet gives None.
@@ -315,10 +322,10 @@ def note_publish(request: HttpRequest, note_id: str) -> HttpResponse:
     note = selectors.note_get_for_author(user=request.user, note_id=note_id)
     try:
         services.note_publish(note=note, acting_user=request.user)
-    except DomainError as exc:
-        return _edit_page(request, note, publish_errors=[exc.message], status=400)
-    except ValidationError as exc:
-        return _edit_page(request, note, publish_errors=exc.messages, status=400)
+    except (DomainError, ValidationError) as exc:
+        # Back to the edit page (post/redirect/get): a reload never publishes again by surprise.
+        request.session[_PUBLISH_ERRORS] = [exc.message] if isinstance(exc, DomainError) else exc.messages
+        return redirect(reverse("note-edit", kwargs={"note_id": note.public_id}) + "#publish")
     messages.success(request, _("Your note is published."))
     return redirect("note-detail", note_id=note.public_id)
 

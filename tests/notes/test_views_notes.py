@@ -32,10 +32,15 @@ def test_it_walks_a_creator_from_new_note_to_published(client, creator):
     images = list(note.images.order_by("position"))
     assert [i.original_name for i in images] == ["a.jpg", "b.png"]
 
-    # Publishing before declaring is refused, with the reason on the page.
-    response = client.post(f"/notes/{note.public_id}/publish/")
-    assert response.status_code == 400
+    # Publishing before declaring is refused, with the reason on the edit page, reached by a redirect
+    # (post/redirect/get: reloading the page does not post again); the reason is shown once.
+    response = client.post(f"/notes/{note.public_id}/publish/", follow=True)
+    assert response.redirect_chain == [(f"/notes/{note.public_id}/edit/#publish", 302)]
     assert "Say whether AI took part before publishing" in response.content.decode()
+    assert (
+        "Say whether AI took part before publishing"
+        not in client.get(f"/notes/{note.public_id}/edit/").content.decode()
+    )
 
     response = client.post(
         f"/notes/{note.public_id}/declaration/",

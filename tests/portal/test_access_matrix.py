@@ -601,7 +601,15 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         get(note_url("note-publish"), (LOGIN, 405, 405, 405, 405, 405), label="not-allowed"),
         post(
             note_url("note-publish"),
-            (LOGIN, 400, 404, 404, 404, 404),
+            # An undeclared draft is refused: back to its edit page with the reason (post/redirect/get).
+            (
+                LOGIN,
+                Go(lambda w: f"/notes/{w.draft.public_id}/edit/#publish", exact=True),
+                404,
+                404,
+                404,
+                404,
+            ),
             perms=("change_note",),
             intact=draft_unchanged,
         ),
