@@ -21,6 +21,11 @@ urlpatterns = [
         views.note_image_remove,
         name="note-image-remove",
     ),
+    path(
+        "notes/<uuid:note_id>/images/<uuid:image_id>/alt/",
+        views.note_image_alt,
+        name="note-image-alt",
+    ),
     path("notes/<uuid:note_id>/declaration/", views.note_declaration, name="note-declaration"),
     path("notes/<uuid:note_id>/publish/", views.note_publish, name="note-publish"),
     path("notes/<uuid:note_id>/delete/", views.note_delete, name="note-delete"),

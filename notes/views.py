@@ -23,7 +23,7 @@ from core.ratelimit import throttled
 from notes import charts, selectors, services
 from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, NoteForm
 from notes.impressions import impressions_flush, impressions_record
-from notes.models import MAX_IMAGES, ImageScan, Note, Topic
+from notes.models import ALT_TEXT_MAX, MAX_IMAGES, ImageScan, Note, Topic
 from notes.propagation import image_platform_tier
 from notes.tasks import traffic_tick_if_due
 
@@ -170,6 +170,7 @@ def _edit_page(
         "publish_errors": publish_errors or [],
         "tool_suggestions": TOOL_SUGGESTIONS,
         "max_images": MAX_IMAGES,
+        "alt_text_max": ALT_TEXT_MAX,
         "history": note.declaration_changes.select_related("changed_by"),
         "evidence": evidence,
         "uncovered": [item for item in evidence if not item["covered"]],
@@ -287,6 +288,24 @@ def note_image_remove(request: HttpRequest, note_id: str, image_id: str) -> Http
     else:
         messages.success(request, _("Image removed."))
     return redirect("note-edit", note_id=note.public_id)
+
+
+@login_required
+@require_POST
+def note_image_alt(request: HttpRequest, note_id: str, image_id: str) -> HttpResponse:
+    """Save an image's description for screen readers, then back to the edit page (post/redirect/get)."""
+    note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    try:
+        services.note_image_alt_set(
+            note=note, acting_user=request.user, image_id=image_id, alt_text=request.POST.get("alt_text", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The image description was saved."))
+    return redirect(reverse("note-edit", kwargs={"note_id": note.public_id}) + "#h-images")
 
 
 @login_required

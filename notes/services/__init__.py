@@ -10,6 +10,7 @@ from notes.services.distribution import distribution_refresh_due, note_distribut
 from notes.services.effects import account_decision_effects, note_decision_effects, note_effects_sync
 from notes.services.images import (
     note_image_add,
+    note_image_alt_set,
     note_image_check_size,
     note_image_download,
     note_image_remove,
@@ -41,6 +42,7 @@ __all__ = [
     "note_image_add",
     "note_image_check_size",
     "note_image_download",
+    "note_image_alt_set",
     "note_image_remove",
     "note_publish",
     "note_update",

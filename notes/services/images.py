@@ -94,6 +94,29 @@ def note_image_add(
     return image
 
 
+def note_image_alt_set(*, note: Note, acting_user: User, image_id: object, alt_text: str) -> NoteImage:
+    """Describe an image for people who cannot see it (screen readers read it); draft or published."""
+    alt_text = " ".join((alt_text or "").split())
+    with transaction.atomic():
+        note = lock_note(note)
+        require_editable(note)
+        image = note.images.filter(public_id=image_id).first()
+        if image is None:
+            raise DomainError(
+                _("This image is no longer part of the note."), code="image_not_found", status=404
+            )
+        if len(alt_text) > ALT_TEXT_MAX:
+            raise ValidationError(
+                {
+                    "alt_text": _("The description of %(name)s is too long: at most %(n)s characters.")
+                    % {"name": image.original_name, "n": ALT_TEXT_MAX}
+                }
+            )
+        image.alt_text = alt_text
+        image.save(update_fields=["alt_text"])
+    return image
+
+
 def note_image_remove(*, note: Note, acting_user: User, image_id: object) -> None:
     with transaction.atomic():
         note = lock_note(note)

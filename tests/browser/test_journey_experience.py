@@ -173,3 +173,32 @@ def test_a_new_creator_can_ask_for_the_link_again_and_is_signed_in_by_confirming
     response = page.request.get("/favicon.ico", max_redirects=0)
     assert response.status == 301 and response.headers["location"].endswith("/static/img/sunlight.svg")
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "language", "field", "save"),
+    [
+        ("en-US", "en", "Description for people who cannot see the image", "Save description"),
+        ("zh-CN", "zh-hans", "图片描述（供看不到图片的读者使用）", "保存描述"),
+    ],
+)
+def test_a_creator_describes_an_image_on_a_phone(
+    browser, live_server, artifacts, locale, language, field, save
+):
+    from tests.notes.conftest import make_draft
+
+    creator = UserFactory(language=language)
+    note = make_draft(creator, images=1)
+    context = _context(browser, live_server, locale, language, 390)
+    _sign_in(context, live_server, creator)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"/notes/{note.public_id}/edit/")
+    page.get_by_label(field).fill("Fog over a lake at dawn")
+    page.get_by_role("button", name=save).click()
+    page.wait_for_url(f"**/notes/{note.public_id}/edit/#h-images")
+    expect(page.get_by_label(field)).to_have_value("Fog over a lake at dawn")
+    expect(page.locator(".image-list img").first).to_have_attribute("alt", "Fog over a lake at dawn")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts / f"alt-text-{language}-390.png"), full_page=True)
+    context.close()

@@ -252,3 +252,24 @@ def test_the_pipeline_decides_nothing_about_a_staff_members_note(creator, django
         note_services.note_publish(note=note, acting_user=member)
     assert note.images.get().scan.tier == "suspected"  # the evidence is found and shown …
     assert not Decision.objects.exists()  # … but no automated decision is made about a staff account
+
+
+@pytest.mark.django_db
+def test_a_creator_describes_an_image_for_screen_readers(client, creator):
+    from notes.models import ALT_TEXT_MAX
+
+    note = make_published(creator, images=1)
+    image = note.images.get()
+    client.force_login(creator)
+    url = f"/notes/{note.public_id}/images/{image.public_id}/alt/"
+    response = client.post(url, {"alt_text": "  Fog over a lake,\n a rowing boat  "}, follow=True)
+    assert response.redirect_chain == [(f"/notes/{note.public_id}/edit/#h-images", 302)]
+    image.refresh_from_db()
+    assert image.alt_text == "Fog over a lake, a rowing boat"
+    assert 'alt="Fog over a lake, a rowing boat"' in client.get(f"/notes/{note.public_id}/").content.decode()
+    response = client.post(
+        url, {"alt_text": "x" * (ALT_TEXT_MAX + 1)}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert f"The description of {image.original_name} is too long" in response.content.decode()
+    image.refresh_from_db()
+    assert image.alt_text == "Fog over a lake, a rowing boat"  # nothing lost

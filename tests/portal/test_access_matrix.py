@@ -614,6 +614,23 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             intact=draft_unchanged,
         ),
     ),
+    "note-image-alt": (
+        get(image_url("note-image-alt"), (LOGIN, 405, 405, 405, 405, 405), label="not-allowed"),
+        post(
+            image_url("note-image-alt"),
+            (
+                LOGIN,
+                Go(lambda w: f"/notes/{w.draft.public_id}/edit/#h-images", exact=True),
+                404,
+                404,
+                404,
+                404,
+            ),
+            perms=("change_note",),
+            data=lambda w: {"alt_text": "Fog over a lake"},
+            intact=lambda w: type(w.draft_image).objects.get(pk=w.draft_image.pk).alt_text == "",
+        ),
+    ),
     "note-delete": (
         get(note_url("note-delete"), (LOGIN, 405, 405, 405, 405, 405), label="not-allowed"),
         post(
