@@ -46,6 +46,14 @@ class NoteForm(forms.Form):
         help_text=_("Separate topics with commas, e.g. travel, food."),
     )
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # No maxlength: the browser would cut a pasted title silently. A counter shows the limit and
+        # the server refuses a longer title with its length.
+        attrs = self.fields["title"].widget.attrs
+        attrs.pop("maxlength", None)
+        attrs["data-counter"] = str(TITLE_MAX)
+
     def clean_topics(self) -> list[str]:
         return split_list(self.cleaned_data["topics"])
 

@@ -260,16 +260,27 @@ def note_images_upload(request: HttpRequest, note_id: str) -> HttpResponse:
     if not form.is_valid():
         return _edit_page(request, note, upload_form=form, status=400)
     added = 0
+    known = {sha: position + 1 for sha, position in note.images.values_list("sha256", "position")}
     for upload in form.cleaned_data["images"]:
         name = upload.name
         try:
             services.note_image_check_size(size=upload.size, field="images")
-            services.note_image_add(note=note, acting_user=request.user, data=upload.read(), filename=name)
+            image = services.note_image_add(
+                note=note, acting_user=request.user, data=upload.read(), filename=name
+            )
         except (DomainError, ValidationError) as exc:
             message = exc.message if isinstance(exc, DomainError) else "; ".join(exc.messages)
             form.add_error("images", f"{name}: {message}")
         else:
             added += 1
+            if image.sha256 in known:
+                # Flagged, not refused: the creator may mean it, and removes one otherwise.
+                messages.warning(
+                    request,
+                    _("%(name)s is the same file as image %(n)s: remove one of them if that was a mistake.")
+                    % {"name": name, "n": known[image.sha256]},
+                )
+            known.setdefault(image.sha256, image.position + 1)
     if added:
         messages.success(request, _("%(n)s image(s) added.") % {"n": added})
     if form.errors:

@@ -118,3 +118,23 @@ document.addEventListener("DOMContentLoaded", () => {
   document.addEventListener("DOMContentLoaded", openTarget);
   window.addEventListener("hashchange", openTarget);
 })();
+
+// A field with data-counter shows how many characters it holds against its limit, and says when it
+// is over (the server refuses it then; nothing is cut).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-counter]").forEach((field) => {
+    const limit = Number(field.dataset.counter);
+    const counter = document.createElement("span");
+    counter.className = "char-counter";
+    counter.setAttribute("aria-live", "polite");
+    field.insertAdjacentElement("afterend", counter);
+    const update = () => {
+      const length = [...field.value].length;
+      counter.textContent = `${length} / ${limit}`;
+      counter.classList.toggle("over", length > limit);
+      field.setAttribute("aria-invalid", length > limit ? "true" : "false");
+    };
+    field.addEventListener("input", update);
+    update();
+  });
+});

@@ -202,3 +202,25 @@ def test_a_creator_describes_an_image_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(artifacts / f"alt-text-{language}-390.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize(("locale", "language"), LOCALES)
+def test_a_long_title_shows_its_count_and_is_not_cut(browser, live_server, artifacts, locale, language):
+    from notes.models import TITLE_MAX
+    from tests.notes.conftest import make_draft
+
+    creator = UserFactory(language=language)
+    note = make_draft(creator, images=0)
+    context = _context(browser, live_server, locale, language, 390)
+    _sign_in(context, live_server, creator)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"/notes/{note.public_id}/edit/")
+    title = page.locator("input[name=title]")
+    title.fill("x" * (TITLE_MAX + 5))
+    expect(title).to_have_value("x" * (TITLE_MAX + 5))  # the browser cuts nothing
+    counter = page.locator(".char-counter")
+    expect(counter).to_have_text(f"{TITLE_MAX + 5} / {TITLE_MAX}")
+    expect(counter).to_have_class("char-counter over")
+    page.screenshot(path=str(artifacts / f"title-counter-{language}-390.png"))
+    context.close()

@@ -273,3 +273,41 @@ def test_a_creator_describes_an_image_for_screen_readers(client, creator):
     assert f"The description of {image.original_name} is too long" in response.content.decode()
     image.refresh_from_db()
     assert image.alt_text == "Fog over a lake, a rowing boat"  # nothing lost
+
+
+@pytest.mark.django_db
+def test_the_same_file_twice_is_added_and_flagged_by_name(client, creator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    note = make_draft(creator, images=1)
+    client.force_login(creator)
+    same = png_bytes()
+    files = [
+        SimpleUploadedFile("first.png", same, content_type="image/png"),
+        SimpleUploadedFile("again.png", same, content_type="image/png"),
+    ]
+    response = client.post(
+        f"/notes/{note.public_id}/images/", {"images": files}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = response.content.decode()
+    assert note.images.count() == 3
+    assert "again.png is the same file as image 2" in html
+
+
+@pytest.mark.django_db
+def test_a_title_over_the_limit_is_refused_with_its_length_not_cut(client, creator):
+    from notes.models import TITLE_MAX
+
+    note = make_draft(creator, images=0)
+    client.force_login(creator)
+    page = client.get(f"/notes/{note.public_id}/edit/").content.decode()
+    assert f'data-counter="{TITLE_MAX}"' in page and 'name="title" maxlength' not in page
+    response = client.post(
+        f"/notes/{note.public_id}/edit/",
+        {"title": "x" * (TITLE_MAX + 5), "body": "", "topics": ""},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert f"(it has {TITLE_MAX + 5})" in response.content.decode()
+    note.refresh_from_db()
+    assert note.title == "Morning at the lake"  # nothing lost, nothing cut
