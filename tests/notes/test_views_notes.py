@@ -311,3 +311,23 @@ def test_a_title_over_the_limit_is_refused_with_its_length_not_cut(client, creat
     assert f"(it has {TITLE_MAX + 5})" in response.content.decode()
     note.refresh_from_db()
     assert note.title == "Morning at the lake"  # nothing lost, nothing cut
+
+
+@pytest.mark.django_db
+def test_files_beyond_the_limit_are_named_with_the_reason(client, creator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from notes.models import MAX_IMAGES
+
+    note = make_draft(creator, images=MAX_IMAGES - 1)
+    client.force_login(creator)
+    files = [
+        SimpleUploadedFile(f"extra{n}.jpg", jpeg_bytes(color=(n * 60, 20, 20)), content_type="image/jpeg")
+        for n in range(3)
+    ]
+    response = client.post(f"/notes/{note.public_id}/images/", {"images": files}, HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 400 and note.images.count() == MAX_IMAGES
+    assert "1 image(s) added." in html
+    for name in ("extra1.jpg", "extra2.jpg"):
+        assert f"{name}: A note has at most {MAX_IMAGES} images." in html
