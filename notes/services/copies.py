@@ -27,9 +27,13 @@ def credentials_label(*, note: Note, tier: str | None) -> dict:
     return {"note": str(note.public_id), "label": tier or "none", "labelled_by": "Sunlight"}
 
 
-def _display_state(image: NoteImage, signer: credentials.PlatformSigner | None) -> tuple[str | None, str]:
-    """The label the image carries now and the key of its display copy for it ("" : unsigned)."""
-    tier = propagation.image_label_tier(image=image, labels=list(image.note.labels.all()))
+def _display_state(
+    image: NoteImage, signer: credentials.PlatformSigner | None, labels: list | None = None
+) -> tuple[str | None, str]:
+    """The label the image carries now and the key of its display copy for it ("" : unsigned).
+    ``labels``: the note's labels, when the caller already has them."""
+    labels = list(image.note.labels.all()) if labels is None else labels
+    tier = propagation.image_label_tier(image=image, labels=labels)
     if signer is None:
         return tier, ""
     return tier, hashlib.sha256(f"{tier}:{signer.fingerprint}".encode()).hexdigest()
@@ -101,6 +105,7 @@ def note_display_credentials_sync_later(*, note: Note) -> None:
     if not images:
         return
     signer = credentials.platform_signer()
+    labels = list(note.labels.all())  # once for the note, not once per image
     for image in images:
-        if image.display_key != _display_state(image, signer)[1]:
+        if image.display_key != _display_state(image, signer, labels)[1]:
             enqueue_on_commit("notes.tasks.sign_display", image.pk)

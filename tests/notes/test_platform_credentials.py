@@ -13,11 +13,11 @@ import pytest
 
 from appeals import services as ledger
 from appeals.models import Automation, Decision
-from notes import credentials, scanning, services
+from notes import credentials
 from notes.models import NoteImage
 from notes.provenance.reader import scan
 from notes.services.copies import image_display_credentials_sync
-from tests.notes.conftest import declare
+from tests.notes.test_credentials_panel import _published_with
 from tests.provenance.conftest import FIXTURES
 from tests.support import require
 
@@ -32,11 +32,8 @@ def platform_cert(settings, tmp_path):
 
 
 def _publish(creator, data: bytes, *, degree: str = "generated"):
-    note = services.note_create(author=creator, title="Lanterns", body="A night market.")
-    image = services.note_image_add(note=note, acting_user=creator, data=data, filename="lanterns.jpg")
-    scanning.image_scan(image_id=image.pk)
-    declare(note, degree=degree)
-    return services.note_publish(note=note, acting_user=creator), NoteImage.objects.get(pk=image.pk)
+    note = _published_with(creator, data, degree=degree)
+    return note, NoteImage.objects.get(note=note)
 
 
 def _signed_upload() -> bytes:

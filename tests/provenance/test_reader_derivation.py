@@ -12,17 +12,11 @@ from PIL import Image
 
 from notes.provenance import c2pa_reader
 from notes.provenance.reader import scan
-from tests.provenance.videos import CERTS, DST
+from tests.provenance.videos import DST, fixture_signer
 
 
 def _signer() -> c2pa.Signer:
-    info = c2pa.C2paSignerInfo(
-        alg=b"es256",
-        sign_cert=(CERTS / "es256_certs.pem").read_bytes(),
-        private_key=(CERTS / "es256_private.key").read_bytes(),
-        ta_url=None,
-    )
-    return c2pa.Signer.from_info(info)
+    return fixture_signer()
 
 
 def _jpeg(seed: int = 1) -> bytes:

@@ -105,6 +105,19 @@ def with_xmp_box(data: bytes, packet: str) -> bytes:
     return data + struct.pack(">I", 8 + 16 + len(payload)) + b"uuid" + XMP_UUID + payload
 
 
+def fixture_signer():
+    """The c2pa-python test certificate (FOR TESTING ONLY), as a signer."""
+    import c2pa
+
+    info = c2pa.C2paSignerInfo(
+        alg=b"es256",
+        sign_cert=(CERTS / "es256_certs.pem").read_bytes(),
+        private_key=(CERTS / "es256_private.key").read_bytes(),
+        ta_url=None,
+    )
+    return c2pa.Signer.from_info(info)
+
+
 def signed(
     data: bytes,
     *,
@@ -128,13 +141,7 @@ def signed(
             }
         ],
     }
-    info = c2pa.C2paSignerInfo(
-        alg=b"es256",
-        sign_cert=(CERTS / "es256_certs.pem").read_bytes(),
-        private_key=(CERTS / "es256_private.key").read_bytes(),
-        ta_url=None,
-    )
-    signer = c2pa.Signer.from_info(info)
+    signer = fixture_signer()
     out = io.BytesIO()
     context = (
         c2pa.Context.from_dict({"core": {"merkle_tree_chunk_size_in_kb": merkle_kb}}) if merkle_kb else None
