@@ -49,6 +49,27 @@ def rejection_message(exc: UploadRejected) -> str:
             "PDF files with scripts or automatic actions cannot be attached. Save it as a new PDF "
             "(print to PDF) or attach images instead."
         )
+    if exc.code == "not_a_video":
+        return _("The file is not a video we can read. Upload an MP4, MOV or WebM video.")
+    if exc.code == "video_corrupt":
+        return _("The video is damaged or incomplete: it cannot be opened. Export it again and upload it.")
+    if exc.code == "video_truncated":
+        return _("The video stops before its end (a cut-off upload or copy). Upload the complete file.")
+    if exc.code == "no_picture":
+        return _("The file has no picture (an audio file?). Upload a video.")
+    if exc.code in ("no_frames", "zero_duration"):
+        return _("The video has nothing to play: it has no frames or lasts no time.")
+    if exc.code == "video_too_big":
+        return _("The video is %(width)s × %(height)s pixels; at most 4K (4096 × 2160) is accepted.") % {
+            "width": params.get("width", "?"),
+            "height": params.get("height", "?"),
+        }
+    if exc.code == "too_long":
+        return _("The video is longer than %(max_minutes)s minutes.") % {
+            "max_minutes": params.get("max_minutes", "?")
+        }
+    if exc.code == "processing_error":
+        return _("The video could not be processed. Remove it and try again, or try another file.")
     if exc.code == "not_allowed":
         return _("Only images (JPEG, PNG, WebP) and PDF documents can be attached.")
     return _("The file is not an image we can read. Upload a JPEG, PNG or WebP image.")

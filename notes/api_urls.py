@@ -9,6 +9,7 @@ urlpatterns = [
     path(
         "notes/<uuid:note_id>/images/<uuid:image_id>/", apis.NoteImageDeleteApi.as_view(), name="note-image"
     ),
+    path("notes/<uuid:note_id>/video/", apis.NoteVideoApi.as_view(), name="note-video"),
     path("notes/<uuid:note_id>/declaration/", apis.NoteDeclarationApi.as_view(), name="note-declaration"),
     path("notes/<uuid:note_id>/publish/", apis.NotePublishApi.as_view(), name="note-publish"),
     path("notes/<uuid:note_id>/traffic/", apis.NoteTrafficApi.as_view(), name="note-traffic"),

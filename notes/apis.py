@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -25,7 +26,7 @@ from core.errors import DomainError, with_field_names
 from core.pagination import API_PAGE_SIZE, cursor
 from core.serializers import StrictCharField
 from notes import selectors, services
-from notes.evidence_text import describe, label_explanation, public_evidence
+from notes.evidence_text import describe, label_explanation, public_evidence, transient_signal
 from notes.impressions import impressions_flush, impressions_record
 from notes.models import (
     ALT_TEXT_MAX,
@@ -38,6 +39,7 @@ from notes.models import (
     TOOL_NAME_MAX,
     TOPIC_NAME_MAX,
     USAGE_NOTE_MAX,
+    AudioPart,
     Boost,
     Comment,
     Degree,
@@ -46,6 +48,7 @@ from notes.models import (
     Label,
     Note,
     NoteImage,
+    NoteVideo,
     ProvenanceSignal,
     Report,
     ReportFiling,
@@ -135,6 +138,98 @@ class OwnImageSerializer(ImageSerializer):
     signals = SignalSerializer(many=True, source="signals.all")
 
 
+class VideoSerializer(serializers.Serializer):
+    """A video as readers get it: the rendition to play, the poster, and the creator's answer."""
+
+    id = serializers.UUIDField(source="public_id")
+    status = serializers.ChoiceField(choices=NoteVideo.Status.choices)
+    rendition_url = serializers.SerializerMethodField(help_text="H.264/AAC MP4; null until ready.")
+    poster_url = serializers.SerializerMethodField(help_text="JPEG poster frame; null until ready.")
+    download_url = serializers.SerializerMethodField(
+        help_text="Original quality, with the GB 45438 label in its XMP box when labelled; null until ready."
+    )
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    duration = serializers.FloatField(help_text="Seconds.")
+    has_audio = serializers.BooleanField()
+    visual_degree = serializers.ChoiceField(choices=Degree.choices, allow_null=True)
+    audio_degree = serializers.ChoiceField(choices=Degree.choices, allow_null=True)
+    audio_parts = serializers.ListField(child=serializers.ChoiceField(choices=AudioPart.choices))
+    visual_tools = serializers.ListField(child=serializers.CharField())
+    audio_tools = serializers.ListField(child=serializers.CharField())
+    animated_from_own = serializers.BooleanField()
+    animated_from_note = serializers.SerializerMethodField(
+        help_text="The creator's own note the video animates, when readers may open it."
+    )
+
+    def _url(self, video: NoteVideo, field: str) -> str | None:
+        if not video.ready:
+            return None
+        return self.context["request"].build_absolute_uri(getattr(video, field).url)
+
+    def get_rendition_url(self, video: NoteVideo) -> str | None:
+        return self._url(video, "rendition")
+
+    def get_poster_url(self, video: NoteVideo) -> str | None:
+        return self._url(video, "poster")
+
+    def get_download_url(self, video: NoteVideo) -> str | None:
+        if not video.ready:
+            return None
+        return self.context["request"].build_absolute_uri(
+            reverse("note-video-download", kwargs={"note_id": video.note.public_id})
+        )
+
+    @extend_schema_field(OpenApiTypes.UUID)
+    def get_animated_from_note(self, video: NoteVideo) -> str | None:
+        source = selectors.animation_source_public(video)
+        return str(source["note"].public_id) if source and source["note"] is not None else None
+
+
+class OwnVideoSerializer(VideoSerializer):
+    """The creator's own view: processing progress and failure, the upload and what its scan found."""
+
+    progress = serializers.IntegerField(help_text="Percent processed.")
+    error = serializers.SerializerMethodField(
+        help_text="Why processing failed, in your language; empty otherwise."
+    )
+    error_code = serializers.CharField(
+        source="error", help_text="A stable code for the failure; empty otherwise."
+    )
+    original_name = serializers.CharField()
+    original_format = serializers.CharField()
+    original_size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    scan = serializers.SerializerMethodField()
+    signals = serializers.SerializerMethodField()
+    animated_from_note = serializers.SerializerMethodField()
+    animated_from_image = serializers.SerializerMethodField()
+
+    def get_error(self, video: NoteVideo) -> str:
+        return services.video_error_text(video)
+
+    @extend_schema_field(ScanSerializer)
+    def get_scan(self, video: NoteVideo) -> dict:
+        return {
+            "status": video.scan_status,
+            "tier": video.scan_tier,
+            "kind": video.scan_kind,
+            "scanned_at": video.scanned_at,
+        }
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_signals(self, video: NoteVideo) -> list[dict]:
+        return [{**s, "description": describe(transient_signal(s), None)} for s in video.signals]
+
+    @extend_schema_field(OpenApiTypes.UUID)
+    def get_animated_from_note(self, video: NoteVideo) -> str | None:
+        return str(video.animated_from_note.public_id) if video.animated_from_note else None
+
+    @extend_schema_field(OpenApiTypes.UUID)
+    def get_animated_from_image(self, video: NoteVideo) -> str | None:
+        return str(video.animated_from_image.public_id) if video.animated_from_image else None
+
+
 class DeclarationSerializer(serializers.Serializer):
     degree = serializers.ChoiceField(choices=Degree.choices)
     text_degree = serializers.ChoiceField(choices=Degree.choices)
@@ -162,6 +257,7 @@ class PublicNoteSerializer(serializers.Serializer):
     author = AuthorSerializer()
     topics = serializers.SerializerMethodField()
     images = ImageSerializer(many=True)
+    video = serializers.SerializerMethodField(help_text="The note's video; null for a note of images.")
     labels = PublicLabelSerializer(many=True)
     published_at = serializers.DateTimeField()
     like_count = serializers.IntegerField()
@@ -169,12 +265,20 @@ class PublicNoteSerializer(serializers.Serializer):
     def get_topics(self, note: Note) -> list[str]:
         return [topic.name for topic in note.topics.all()]
 
+    @extend_schema_field(VideoSerializer(allow_null=True))
+    def get_video(self, note: Note) -> dict | None:
+        video = selectors.note_video(note)
+        if video is None or not video.ready:
+            return None
+        return VideoSerializer(video, context=self.context).data
+
 
 class OwnNoteSerializer(PublicNoteSerializer):
     body = serializers.CharField()
     labels = LabelSerializer(many=True)
     state = serializers.ChoiceField(choices=Note.State.choices)
     images = OwnImageSerializer(many=True)
+    video = serializers.SerializerMethodField(help_text="The note's video, with its processing state.")
     declaration = serializers.SerializerMethodField()
     declaration_history = DeclarationChangeSerializer(many=True, source="declaration_changes.all")
     evidence_shown = serializers.JSONField(
@@ -184,6 +288,11 @@ class OwnNoteSerializer(PublicNoteSerializer):
     updated_at = serializers.DateTimeField()
     published_at = serializers.DateTimeField(allow_null=True)
 
+    @extend_schema_field(OwnVideoSerializer(allow_null=True))
+    def get_video(self, note: Note) -> dict | None:
+        video = selectors.note_video(note)
+        return OwnVideoSerializer(video, context=self.context).data if video is not None else None
+
     @extend_schema(responses=DeclarationSerializer(allow_null=True))
     def get_declaration(self, note: Note) -> dict | None:
         declaration = getattr(note, "declaration", None)
@@ -192,12 +301,14 @@ class OwnNoteSerializer(PublicNoteSerializer):
 
 # The creator's own view shows each image's scan and signals.
 OWN_PREFETCH = ("images__scan", "images__signals__image")
+OWN_RELATED = ("video__animated_from_note", "video__animated_from_image")
 
 
 def _own_note(request: Request, note_id: object) -> Note:
     note = selectors.note_get_for_author(user=request.user, note_id=note_id)
     return (
         selectors.note_list_for_author(user=request.user)
+        .select_related(*OWN_RELATED)
         .prefetch_related("declaration_changes", *OWN_PREFETCH)
         .get(pk=note.pk)
     )
@@ -229,8 +340,10 @@ class NoteListCreateApi(SelectorListApi):
 
     @staticmethod
     def selector(request: Request) -> QuerySet[Note]:
-        return selectors.note_list_for_author(user=request.user).prefetch_related(
-            "declaration_changes", *OWN_PREFETCH
+        return (
+            selectors.note_list_for_author(user=request.user)
+            .select_related(*OWN_RELATED)
+            .prefetch_related("declaration_changes", *OWN_PREFETCH)
         )
 
     @extend_schema(request=NoteInputSerializer, responses={201: OwnNoteSerializer})
@@ -311,6 +424,88 @@ class NoteImageDeleteApi(APIView):
         return _own_note_response(request, note_id)
 
 
+class VideoDeclarationInputSerializer(serializers.Serializer):
+    visual_degree = serializers.ChoiceField(choices=Degree.choices, help_text="AI use in the picture.")
+    audio_degree = serializers.ChoiceField(
+        choices=Degree.choices,
+        required=False,
+        help_text="AI use in the sound; required when the video has sound.",
+    )
+    audio_parts = serializers.ListField(
+        child=serializers.ChoiceField(choices=AudioPart.choices),
+        required=False,
+        max_length=len(AudioPart.choices),
+    )
+    visual_tools = serializers.ListField(
+        child=StrictCharField(max_length=TOOL_NAME_MAX), max_length=MAX_TOOLS, required=False
+    )
+    audio_tools = serializers.ListField(
+        child=StrictCharField(max_length=TOOL_NAME_MAX), max_length=MAX_TOOLS, required=False
+    )
+    animated_from_own = serializers.BooleanField(
+        required=False, default=False, help_text="AI-animated from the creator's own artwork."
+    )
+    animated_from_note = serializers.UUIDField(
+        required=False, allow_null=True, help_text="The creator's own note with the artwork."
+    )
+    animated_from_image = serializers.UUIDField(
+        required=False, allow_null=True, help_text="The image in that note, if one."
+    )
+
+
+class VideoUploadSerializer(serializers.Serializer):
+    video = serializers.FileField(help_text="MP4, MOV or WebM; at most 200 MB, 5 minutes and 4K by default.")
+
+
+# What multipart framing adds around the file at most (boundaries, headers of the parts).
+MULTIPART_SLACK = 64 * 1024
+
+
+class NoteVideoApi(APIView):
+    """The note's one video: upload it (processing follows), see its processing state, remove it."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_throttles(self) -> list:
+        if self.request.method == "POST":
+            self.throttle_scope = "uploads"
+            return [ScopedRateThrottle()]
+        return super().get_throttles()
+
+    @extend_schema(responses=OwnVideoSerializer)
+    def get(self, request: Request, note_id: str) -> Response:
+        note = _own_note(request, note_id)
+        video = selectors.note_video(note)
+        if video is None:
+            raise DomainError(_("This note has no video."), code="not_found", status=404)
+        return Response(OwnVideoSerializer(video, context={"request": request}).data)
+
+    @extend_schema(request=VideoUploadSerializer, responses={201: OwnNoteSerializer, 413: None})
+    def post(self, request: Request, note_id: str) -> Response:
+        note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+        # Refused from the declared length, before the body is read: a 2 GB upload costs nothing.
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > MULTIPART_SLACK:
+            services.note_video_check_size(size=declared - MULTIPART_SLACK)
+        serializer = VideoUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["video"]
+        services.note_video_check_size(size=upload.size, name=upload.name)
+        services.note_video_add(note=note, acting_user=request.user, upload=upload, filename=upload.name)
+        return _own_note_response(request, note_id, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=OwnNoteSerializer)
+    def delete(self, request: Request, note_id: str) -> Response:
+        note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+        if selectors.note_video(note) is None:
+            raise DomainError(_("This note has no video."), code="not_found", status=404)
+        services.note_video_remove(note=note, acting_user=request.user)
+        return _own_note_response(request, note_id)
+
+
 class DeclarationInputSerializer(serializers.Serializer):
     degree = serializers.ChoiceField(
         choices=Degree.choices, help_text="Overall: the most AI use in any part."
@@ -327,6 +522,39 @@ class DeclarationInputSerializer(serializers.Serializer):
         child=StrictCharField(max_length=TOOL_NAME_MAX), max_length=MAX_TOOLS, required=False
     )
     usage_note = StrictCharField(max_length=USAGE_NOTE_MAX, required=False, allow_blank=True, default="")
+    video = VideoDeclarationInputSerializer(
+        required=False,
+        help_text="For a note with a video: the answer per modality. Required unless degree is none.",
+    )
+
+
+# The service's names for the video's answers → where the client sent them.
+VIDEO_FIELDS = {
+    name: f"video.{name}"
+    for name in (
+        "visual_degree",
+        "audio_degree",
+        "audio_parts",
+        "animated_from_own",
+        "animated_from_note",
+        "animated_from_image",
+    )
+}
+
+
+def _video_declaration(data: dict | None) -> services.VideoDeclarationInput | None:
+    if data is None:
+        return None
+    return services.VideoDeclarationInput(
+        visual_degree=data.get("visual_degree"),
+        audio_degree=data.get("audio_degree"),
+        audio_parts=tuple(data.get("audio_parts", ())),
+        visual_tools=tuple(data.get("visual_tools", ())),
+        audio_tools=tuple(data.get("audio_tools", ())),
+        animated_from_own=data.get("animated_from_own", False),
+        animated_from_note=str(data["animated_from_note"]) if data.get("animated_from_note") else None,
+        animated_from_image=str(data["animated_from_image"]) if data.get("animated_from_image") else None,
+    )
 
 
 class NoteDeclarationApi(APIView):
@@ -346,10 +574,11 @@ class NoteDeclarationApi(APIView):
                     image_degrees=data.get("images"),
                     tools=tuple(data.get("tools", ())),
                     usage_note=data["usage_note"],
+                    video=_video_declaration(data.get("video")),
                 ),
             )
         except ValidationError as exc:
-            raise with_field_names(exc, {"image_degrees": "images"}) from exc
+            raise with_field_names(exc, {"image_degrees": "images", **VIDEO_FIELDS}) from exc
         return _own_note_response(request, note_id)
 
 

@@ -7,7 +7,10 @@ from django.utils.translation import gettext as _
 from notes.models import ProvenanceSignal
 
 
-def _image(position: int) -> str:
+def _image(position: int | None) -> str:
+    # No position: the signal is in the note's video (a video note has no images).
+    if position is None:
+        return _("The video")
     return _("Image %(n)s") % {"n": position}
 
 
@@ -50,7 +53,7 @@ def history_text(details: dict, *, lead: bool = True) -> str:
     return _("%(steps)s, from material made with %(source)s.") % values
 
 
-def describe(signal: ProvenanceSignal, position: int) -> str:
+def describe(signal: ProvenanceSignal, position: int | None) -> str:
     d = signal.details or {}
     image = _image(position)
     if not signal.readable:
@@ -128,7 +131,7 @@ def describe(signal: ProvenanceSignal, position: int) -> str:
     return _("%(image)s: %(where)s") % {"image": image, "where": signal.location}
 
 
-def _transient_signal(data: dict) -> ProvenanceSignal:
+def transient_signal(data: dict) -> ProvenanceSignal:
     return ProvenanceSignal(
         kind=data.get("kind", ""),
         location=data.get("location", ""),
@@ -144,6 +147,34 @@ def _degree_word(degree: str | None) -> str:
     return _("AI-generated") if degree == "generated" else _("AI-assisted")
 
 
+def audio_part_word(part: str) -> str:
+    return {
+        "voice_cloned": _("a cloned voice"),
+        "voice_synthetic": _("a synthesised voice"),
+        "music": _("generated music"),
+    }.get(part, part)
+
+
+def video_declaration_lines(video: dict) -> list[str]:
+    """What the creator declared about a video, modality by modality, in the active language."""
+    lines = []
+    if video.get("visuals") not in (None, "", "none"):
+        line = _("Picture: %(degree)s") % {"degree": _degree_word(video["visuals"])}
+        if video.get("visual_tools"):
+            line += " (" + ", ".join(video["visual_tools"]) + ")"
+        lines.append(line)
+    if video.get("audio") not in (None, "", "none"):
+        line = _("Sound: %(degree)s") % {"degree": _degree_word(video["audio"])}
+        parts = [audio_part_word(p) for p in video.get("audio_parts") or []]
+        tools = list(video.get("audio_tools") or [])
+        if parts or tools:
+            line += " (" + ", ".join(parts + tools) + ")"
+        lines.append(line)
+    if video.get("animated_from_own"):
+        lines.append(_("AI-animated from the creator's own artwork."))
+    return lines
+
+
 def label_explanation(label) -> list[str]:  # noqa: ANN001 - a notes.models.Label
     """ "Why this label?" in plain words, in the active language."""
     evidence = label.evidence or {}
@@ -156,6 +187,7 @@ def label_explanation(label) -> list[str]:  # noqa: ANN001 - a notes.models.Labe
                 _("Image %(n)s: %(degree)s")
                 % {"n": image.get("position"), "degree": _degree_word(image.get("degree"))}
             )
+        lines += video_declaration_lines(evidence.get("video") or {})
         if evidence.get("tools"):
             lines.append(_("Tools: %(tools)s") % {"tools": ", ".join(evidence["tools"])})
         return lines
@@ -167,7 +199,7 @@ def label_explanation(label) -> list[str]:  # noqa: ANN001 - a notes.models.Labe
         lines = [_("The platform found traces of AI generation that the creator had not declared.")]
     for image in evidence.get("images", []):
         for signal in image.get("signals", []):
-            lines.append(describe(_transient_signal(signal), image.get("position", 0)))
+            lines.append(describe(transient_signal(signal), image.get("position")))
     return lines
 
 
@@ -183,7 +215,7 @@ def public_evidence(evidence: dict) -> dict:
     for image in evidence.get("images") or []:
         if not isinstance(image, dict):
             continue
-        public_image = {k: image[k] for k in ("position", "tier", "kind", "degree") if k in image}
+        public_image = {k: image[k] for k in ("position", "media", "tier", "kind", "degree") if k in image}
         if "signals" in image:
             public_image["signals"] = [
                 {

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from appeals.models import Decision
-from notes.models import Declaration, Degree, Label, Note, NoteImage
+from notes.models import Declaration, Degree, Label, Note, NoteImage, NoteVideo
 
 # A labelling decision's kind → the label tier and source it attaches.
 PLATFORM_TIERS = {
@@ -18,12 +18,16 @@ PLATFORM_TIERS = {
 }
 
 
-def declared_label(*, declaration: Declaration | None, images: list[NoteImage]) -> dict | None:
+def declared_label(
+    *, declaration: Declaration | None, images: list[NoteImage], video: NoteVideo | None = None
+) -> dict | None:
     """The declared tier's label (kind and evidence), or None when the creator declared no AI."""
     if declaration is None or declaration.degree == Degree.NONE:
         return None
     degrees = [declaration.text_degree, *(i.ai_degree for i in images)]
-    return {
+    if video is not None:
+        degrees += [video.visual_degree, video.audio_degree]
+    label = {
         "kind": Label.Kind.GENERATED if Degree.GENERATED in degrees else Label.Kind.EDITED,
         "evidence": {
             "text": declaration.text_degree,
@@ -35,6 +39,25 @@ def declared_label(*, declaration: Declaration | None, images: list[NoteImage]) 
             "tools": list(declaration.tools),
             "usage_note": declaration.usage_note,
         },
+    }
+    if video is not None:
+        label["evidence"]["video"] = video_answer(video)
+    return label
+
+
+def video_answer(video: NoteVideo) -> dict:
+    """The creator's answer for a video, per modality, as labels and the declaration history keep it."""
+    return {
+        "visuals": video.visual_degree,
+        "audio": video.audio_degree,
+        "audio_parts": list(video.audio_parts),
+        "visual_tools": list(video.visual_tools),
+        "audio_tools": list(video.audio_tools),
+        "animated_from_own": video.animated_from_own,
+        "animated_from_note": str(video.animated_from_note.public_id) if video.animated_from_note else None,
+        "animated_from_image": str(video.animated_from_image.public_id)
+        if video.animated_from_image
+        else None,
     }
 
 

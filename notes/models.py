@@ -435,6 +435,120 @@ class ProvenanceSignal(models.Model):
         return f"{self.kind}@{self.location}"
 
 
+class AudioPart(models.TextChoices):
+    """What AI did in a video's sound, when the creator says AI took part in it."""
+
+    VOICE_CLONED = "voice_cloned", _("A cloned voice")
+    VOICE_SYNTHETIC = "voice_synthetic", _("A synthesised voice")
+    MUSIC = "music", _("Generated music")
+
+
+def _video_path(instance: NoteVideo, filename: str) -> str:
+    return f"notes/{instance.note.public_id}/{filename}"
+
+
+class NoteVideo(models.Model):
+    """A note's one video: the upload kept byte for byte, its web rendition and poster, its scan, and
+    the creator's answer per modality (visuals, audio; the text is the declaration's)."""
+
+    class Format(models.TextChoices):
+        MP4 = "MP4", "MP4"
+        MOV = "MOV", "QuickTime"
+        WEBM = "WEBM", "WebM"
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting to be processed")
+        PROCESSING = "processing", _("Processing")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Processing failed")
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    # One video per note (the database says so: a second upload cannot slip in beside the first).
+    note = models.OneToOneField(Note, on_delete=models.CASCADE, related_name="video", verbose_name=_("note"))
+    original = models.FileField(
+        _("original upload"), upload_to=_original_path, storage=_originals_storage, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    original_format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    original_size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    duration = models.FloatField(_("duration in seconds"))
+    has_audio = models.BooleanField(_("has sound"), default=False)
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.WAITING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.CharField(_("why processing failed"), max_length=300, blank=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    rendition = models.FileField(_("web rendition"), upload_to=_video_path, max_length=200, blank=True)
+    rendition_size = models.PositiveBigIntegerField(_("rendition size in bytes"), default=0)
+    poster = models.ImageField(_("poster frame"), upload_to=_video_path, max_length=200, blank=True)
+
+    # The provenance scan of the original (``notes.provenance``), kept with the video: signals as the
+    # reader returns them (kind, location, value, ai, tier, readable, details).
+    scan_status = models.CharField(
+        _("scan"), max_length=10, choices=ImageScan.Status.choices, default=ImageScan.Status.PENDING
+    )
+    scan_tier = models.CharField(_("tier"), max_length=12, blank=True, choices=SCAN_TIERS)
+    scan_kind = models.CharField(_("kind"), max_length=12, blank=True, choices=SCAN_KINDS)
+    scan_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    signals = models.JSONField(_("provenance signals"), default=list, blank=True)
+    scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
+
+    # The creator's answer per modality; null until declared (never defaulted silently).
+    visual_degree = models.CharField(  # noqa: DJ001 - null means "not answered", distinct from "none"
+        _("AI use in the picture"), max_length=12, choices=Degree.choices, null=True
+    )
+    audio_degree = models.CharField(  # noqa: DJ001 - null means "not answered", distinct from "none"
+        _("AI use in the sound"), max_length=12, choices=Degree.choices, null=True
+    )
+    audio_parts = models.JSONField(_("what AI did in the sound"), default=list, blank=True)
+    visual_tools = models.JSONField(_("tools for the picture"), default=list, blank=True)
+    audio_tools = models.JSONField(_("tools for the sound"), default=list, blank=True)
+    # "AI-animated from my own artwork": the creator's own note (and image) the video brings to life.
+    animated_from_note = models.ForeignKey(
+        Note,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="animations",
+        verbose_name=_("animated from note"),
+    )
+    animated_from_image = models.ForeignKey(
+        NoteImage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="animations",
+        verbose_name=_("animated from image"),
+    )
+    animated_from_own = models.BooleanField(_("animated from the creator's own artwork"), default=False)
+
+    # The original-quality download (streams copied, metadata dropped, the platform's label in the
+    # XMP box), rendered once per label state like an image's.
+    download = models.FileField(
+        upload_to=_download_path, storage=_originals_storage, max_length=200, blank=True, editable=False
+    )
+    download_key = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("video")
+        verbose_name_plural = _("videos")
+        constraints = [
+            # Progress is a percentage; the edit page draws it as one.
+            models.CheckConstraint(condition=Q(progress__lte=100), name="notevideo_progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def ready(self) -> bool:
+        return self.status == self.Status.READY
+
+
 class Featuring(models.Model):
     """Staff feature a note as encouraged AI creation; the quality bonus becomes the featured bonus."""
 

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape  # nosec B406
 from PIL import Image, ImageOps, PngImagePlugin
 
 from notes.labels import image_positions
-from notes.models import Degree, Label, Note, NoteImage, ProvenanceSignal
+from notes.models import Degree, Label, Note, NoteImage, NoteVideo, ProvenanceSignal
 
 # Tier -> the Label value of GB 45438: 1 AI-generated, 2 possibly (declared), 3 suspected.
 LABEL_VALUES = {Label.Tier.CONFIRMED: "1", Label.Tier.DECLARED: "2", Label.Tier.SUSPECTED: "3"}
@@ -55,12 +55,41 @@ def image_platform_tier(*, image: NoteImage, labels: list[Label]) -> str | None:
 
 def aigc_json(*, tier: str, note: Note, image: NoteImage, propagator: str) -> str:
     producer = ProvenanceSignal.objects.filter(image=image, kind="aigc", readable=True).first()
-    details = producer.details if producer is not None else {}
+    return label_json(
+        tier=tier, note=note, producer=producer.details if producer is not None else {}, propagator=propagator
+    )
+
+
+def video_label_tier(*, video: NoteVideo, labels: list[Label]) -> str | None:
+    """The label the video file carries: a platform label covers the whole video note; the declared
+    tier where the creator said AI took part in its picture or sound."""
+    by_tier = {label.tier: label for label in labels}
+    if Label.Tier.CONFIRMED in by_tier:
+        return Label.Tier.CONFIRMED
+    declared = any(
+        d in (Degree.ASSISTED, Degree.GENERATED) for d in (video.visual_degree, video.audio_degree)
+    )
+    if declared and Label.Tier.DECLARED in by_tier:
+        return Label.Tier.DECLARED
+    if Label.Tier.SUSPECTED in by_tier:
+        return Label.Tier.SUSPECTED
+    return None
+
+
+def video_aigc_json(*, tier: str, note: Note, video: NoteVideo, propagator: str) -> str:
+    producer = next((s for s in video.signals if s.get("kind") == "aigc" and s.get("readable", True)), None)
+    return label_json(
+        tier=tier, note=note, producer=(producer or {}).get("details") or {}, propagator=propagator
+    )
+
+
+def label_json(*, tier: str, note: Note, producer: dict, propagator: str) -> str:
+    """The GB 45438 label with the platform as propagator; the producer's own fields are kept."""
     return json.dumps(
         {
             "Label": LABEL_VALUES[tier],
-            "ContentProducer": details.get("producer", ""),
-            "ProduceID": details.get("produce_id", ""),
+            "ContentProducer": producer.get("producer", ""),
+            "ProduceID": producer.get("produce_id", ""),
             "ReservedCode1": "",
             "ContentPropagator": propagator,
             "PropagateID": str(note.public_id),
@@ -114,4 +143,9 @@ def download_key(*, image: NoteImage, aigc: str | None, signer: str = "") -> str
     """Names one label state of one image (and the certificate its Content Credentials are signed
     with): the same state is rendered once and then served stored."""
     state = f"{image.sha256}:{image.original_format}:{aigc or ''}" + (f":{signer}" if signer else "")
+    return hashlib.sha256(state.encode()).hexdigest()
+
+
+def video_download_key(*, video: NoteVideo, aigc: str | None) -> str:
+    state = f"video:{video.sha256}:{aigc or ''}"
     return hashlib.sha256(state.encode()).hexdigest()

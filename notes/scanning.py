@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from appeals import services as appeal_services
 from appeals.models import Automation, Decision
 from notes import provenance
-from notes.models import ImageScan, Note, NoteImage, ProvenanceSignal
+from notes.models import ImageScan, Note, NoteImage, NoteVideo, ProvenanceSignal
 from notes.selectors import note_evidence
 
 _RANK = {"none": 0, "suspected": 1, "confirmed": 2}
@@ -68,10 +68,46 @@ def image_scan(*, image_id: int) -> ImageScan | None:
     return row
 
 
+def video_scan(*, video_id: int) -> NoteVideo | None:
+    """Read the video's original file box by box and keep what was found with it. Same file twice:
+    no change. The reader never holds the media data (a 200 MB upload costs what a 2 MB one does)."""
+    video = NoteVideo.objects.filter(pk=video_id).first()
+    if video is None:
+        return None  # removed before the task ran
+    with video.original.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        if video.scan_status == ImageScan.Status.DONE and video.scan_sha256 == digest:
+            return video
+        handle.seek(0)
+        result = provenance.scan(handle, trust=_trust())
+    with transaction.atomic():
+        video = NoteVideo.objects.select_for_update().filter(pk=video_id).first()
+        if video is None or (video.scan_status == ImageScan.Status.DONE and video.scan_sha256 == digest):
+            return video
+        video.signals = [s.to_dict() for s in result.signals]
+        video.scan_status = ImageScan.Status.DONE
+        video.scan_tier = result.tier
+        video.scan_kind = result.kind or ""
+        video.scan_sha256 = digest
+        video.scanned_at = timezone.now()
+        video.save(
+            update_fields=["signals", "scan_status", "scan_tier", "scan_kind", "scan_sha256", "scanned_at"]
+        )
+    return video
+
+
 def note_scan_pending(*, note: Note) -> None:
-    """Scan any image of the note not scanned yet (a publish right after an upload)."""
+    """Scan any file of the note not scanned yet (a publish right after an upload)."""
     for image_id in note.images.exclude(scan__status=ImageScan.Status.DONE).values_list("pk", flat=True):
         image_scan(image_id=image_id)
+    video_id = (
+        NoteVideo.objects.filter(note=note)
+        .exclude(scan_status=ImageScan.Status.DONE)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if video_id is not None:
+        video_scan(video_id=video_id)
 
 
 def note_provenance_apply(*, note_id: int) -> Decision | None:
@@ -98,7 +134,19 @@ def note_provenance_apply(*, note_id: int) -> Decision | None:
     with translation.override(note.author.language or settings.LANGUAGE_CODE), transaction.atomic():
         facts = "\n".join(sentence for item in top for sentence in item["sentences"])
         positions = ", ".join(str(item["position"]) for item in top)
-        if tier == "confirmed":
+        if tier == "confirmed" and any(item.get("media") == "video" for item in top):
+            kind = Decision.Kind.LABEL_CONFIRMED
+            summary = _(
+                "The label “AI-generated content” was added to your note: the metadata of its video says "
+                "AI made or edited it, and your declaration did not say so."
+            )
+        elif any(item.get("media") == "video" for item in top):
+            kind = Decision.Kind.LABEL_SUSPECTED
+            summary = _(
+                "The label “Suspected AI-generated content” was added to your note: its video carries "
+                "traces of AI generation, and your declaration did not say so."
+            )
+        elif tier == "confirmed":
             kind = Decision.Kind.LABEL_CONFIRMED
             summary = _(
                 "The label “AI-generated content” was added to your note: the metadata of image(s) "
@@ -127,7 +175,10 @@ def note_provenance_apply(*, note_id: int) -> Decision | None:
                 source=Decision.Source.OWN_INITIATIVE,
                 automated_detection=Automation.FULLY,
                 automated_decision=Automation.FULLY,
-                evidence=[{k: item[k] for k in ("position", "tier", "kind", "signals")} for item in top],
+                evidence=[
+                    {k: item[k] for k in ("position", "media", "tier", "kind", "signals") if k in item}
+                    for item in top
+                ],
             ),
             dedupe_key=f"provenance:{note.public_id}:{tier}",
         )

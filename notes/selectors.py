@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from appeals.models import Appeal, Decision
 from core.pagination import FEED_PAGE_SIZE
-from notes.evidence_text import action_word, describe, history_text
+from notes.evidence_text import action_word, describe, history_text, transient_signal
 from notes.models import (
     Boost,
     Degree,
@@ -23,6 +23,7 @@ from notes.models import (
     Label,
     Note,
     NoteImage,
+    NoteVideo,
     ProvenanceSignal,
     Topic,
 )
@@ -30,7 +31,7 @@ from notes.models import (
 
 def _with_card_data(notes: QuerySet[Note]) -> QuerySet[Note]:
     """Everything a note card shows, in a fixed number of queries whatever the page size."""
-    return notes.select_related("author", "declaration").prefetch_related(
+    return notes.select_related("author", "declaration", "video").prefetch_related(
         Prefetch("labels", queryset=Label.objects.current().order_by("tier", "id")),
         Prefetch("images", queryset=NoteImage.objects.order_by("position", "id")),
         "topics",
@@ -305,9 +306,40 @@ def image_credentials(image: NoteImage) -> dict | None:
     }
 
 
+def _video_covered(video: NoteVideo) -> bool:
+    """A file's metadata speaks of the whole video: any modality declared as made with AI covers it."""
+    return any(d in (Degree.ASSISTED, Degree.GENERATED) for d in (video.visual_degree, video.audio_degree))
+
+
+def note_video(note: Note) -> NoteVideo | None:
+    # RelatedObjectDoesNotExist is an AttributeError: a note without a video gives None.
+    return getattr(note, "video", None)
+
+
+def video_evidence(video: NoteVideo) -> dict | None:
+    """The video's AI evidence as one item of ``note_evidence`` (no position: it is the whole note)."""
+    if video.scan_status != ImageScan.Status.DONE or video.scan_tier in ("", "none"):
+        return None
+    signals = [s for s in video.signals if s.get("tier") != "none"]
+    return {
+        "video_id": video.pk,
+        "media": "video",
+        "position": None,
+        "tier": video.scan_tier,
+        "kind": video.scan_kind,
+        "covered": _video_covered(video),
+        "signals": signals,
+        "sentences": [describe(transient_signal(s), None) for s in signals],
+    }
+
+
 def note_evidence(*, note: Note, images: list[NoteImage] | None = None) -> list[dict]:
-    """Per image with AI evidence: its position, tier, kind, signals and whether the declaration covers it."""
+    """Per file with AI evidence: its position, tier, kind, signals and whether the declaration covers it."""
     found = []
+    video = note_video(note)
+    if video is not None:
+        item = video_evidence(video)
+        return [item] if item is not None else []
     images = note_image_files(note=note) if images is None else images
     for image in images:
         scan = getattr(image, "scan", None)
@@ -412,3 +444,38 @@ def comment_get(*, note: Note, comment_id: object):  # noqa: ANN201
         return Comment.objects.get(note=note, public_id=comment_id)
     except (Comment.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
+
+
+# How many of a creator's notes the "animated from my own artwork" choice lists (newest first).
+ANIMATION_SOURCES = 50
+
+
+def animation_sources(*, user: User, exclude: Note) -> list[tuple[str, str]]:
+    """The creator's own notes and their images, as choices for "animated from my own artwork"."""
+    notes = (
+        Note.objects.filter(author=user)
+        .exclude(pk=exclude.pk)
+        .exclude(state=Note.State.REMOVED)
+        .prefetch_related(Prefetch("images", queryset=NoteImage.objects.order_by("position", "id")))
+        .order_by("-updated_at", "-id")[:ANIMATION_SOURCES]
+    )
+    choices: list[tuple[str, str]] = []
+    for note in notes:
+        choices.append((f"note:{note.public_id}", note.title))
+        for image in note.images.all():
+            label = _("%(title)s — image %(n)s") % {"title": note.title, "n": image.position + 1}
+            choices.append((f"image:{note.public_id}:{image.public_id}", label))
+    return choices
+
+
+def animation_source_public(video: NoteVideo) -> dict | None:
+    """What readers are told about "animated from the creator's own artwork": the source note when
+    they may open it (published, not removed), and its image."""
+    if not video.animated_from_own:
+        return None
+    source = video.animated_from_note
+    readable = source is not None and note_public().filter(pk=source.pk).exists()
+    return {
+        "note": source if readable else None,
+        "image": video.animated_from_image if readable else None,
+    }

@@ -35,6 +35,25 @@ def sign_display(image_id: int) -> bool:
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def scan_video(video_id: int) -> str | None:
+    video = scanning.video_scan(video_id=video_id)
+    if video is not None:
+        # A note already published when its video is (re)scanned gets its labels brought up to date.
+        scanning.note_provenance_apply(note_id=video.note_id)
+    return video.scan_tier if video is not None else None
+
+
+# Routed to the media queue (settings.CELERY_TASK_ROUTES). Idempotent: a redelivered message finds the
+# video ready or failed and stops, or finds it half done by a killed worker and does it again.
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def process_video(video_id: int) -> str | None:
+    from notes.services.videos import video_process
+
+    video = video_process(video_id=video_id)
+    return video.status if video is not None else None
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def apply_provenance(note_id: int) -> int | None:
     decision = scanning.note_provenance_apply(note_id=note_id)
     return decision.pk if decision is not None else None

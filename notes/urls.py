@@ -11,6 +11,10 @@ urlpatterns = [
     path("notes/<uuid:note_id>/edit/", views.note_edit, name="note-edit"),
     path("notes/<uuid:note_id>/images/", views.note_images_upload, name="note-images"),
     path("notes/<uuid:note_id>/scan-status/", views.note_scan_status, name="note-scan-status"),
+    path("notes/<uuid:note_id>/video/", views.note_video_upload, name="note-video"),
+    path("notes/<uuid:note_id>/video/remove/", views.note_video_remove, name="note-video-remove"),
+    path("notes/<uuid:note_id>/video/status/", views.note_video_status, name="note-video-status"),
+    path("notes/<uuid:note_id>/video/download/", views.note_video_download, name="note-video-download"),
     path(
         "notes/<uuid:note_id>/images/<uuid:image_id>/download/",
         views.note_image_download,

@@ -16,14 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.clients import client_of
-from core.errors import DomainError
+from core.errors import DomainError, with_field_names
 from core.forms import add_service_errors
 from core.pagination import LIST_PAGE_SIZE
+from core.ranges import ranged_file_response
 from core.ratelimit import throttled
 from notes import charts, selectors, services
-from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, NoteForm
+from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, NoteForm, VideoUploadForm
 from notes.impressions import impressions_flush, impressions_record
-from notes.models import ALT_TEXT_MAX, MAX_IMAGES, ImageScan, Note, Topic
+from notes.models import ALT_TEXT_MAX, MAX_IMAGES, ImageScan, Note, NoteVideo, Topic
 from notes.propagation import image_platform_tier
 from notes.tasks import traffic_tick_if_due
 
@@ -72,6 +73,7 @@ def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
         image.platform_tier = image_platform_tier(image=image, labels=labels)
     # Evidence the creator's own declaration covers: no decision, but readers see what the files say.
     covered = [item for item in selectors.note_evidence(note=note, images=images) if item["covered"]]
+    video = selectors.note_video(note)
     public = note.state == Note.State.PUBLISHED and not note.withheld_now()
     return render(
         request,
@@ -79,6 +81,8 @@ def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
         {
             "note": note,
             "images": images,
+            "video": video if video is not None and video.ready else None,
+            "animated_from": selectors.animation_source_public(video) if video is not None else None,
             "covered_evidence": covered,
             "comments": selectors.comments_for_note(note=note) if public else [],
             "interactive": public,
@@ -129,6 +133,7 @@ def _edit_page(
     *,
     note_form: NoteForm | None = None,
     upload_form: ImageUploadForm | None = None,
+    video_form: VideoUploadForm | None = None,
     declaration_form: DeclarationForm | None = None,
     publish_errors: list[str] | None = None,
     status: int = 200,
@@ -137,7 +142,13 @@ def _edit_page(
         # A refused publish redirected here (post/redirect/get): its reasons, shown once.
         publish_errors = request.session.pop(_PUBLISH_ERRORS, None)
     images = list(note.images.select_related("scan").prefetch_related("signals").order_by("position", "id"))
+    video = (
+        NoteVideo.objects.select_related("animated_from_note", "animated_from_image")
+        .filter(note=note)
+        .first()
+    )
     evidence = selectors.note_evidence(note=note)
+    sources = selectors.animation_sources(user=note.author, exclude=note) if video is not None else []
     # RelatedObjectDoesNotExist is an AttributeError: no declaration yet gives None.
     declaration = getattr(note, "declaration", None)
     if declaration_form is None:
@@ -152,7 +163,9 @@ def _edit_page(
             for image in images:
                 if image.ai_degree:
                     initial[DeclarationForm.image_field_name(image)] = image.ai_degree
-        declaration_form = DeclarationForm(initial=initial, images=images)
+            if video is not None:
+                initial.update(DeclarationForm.video_initial(video))
+        declaration_form = DeclarationForm(initial=initial, images=images, video=video, sources=sources)
     context = {
         "note": note,
         "images": images,
@@ -166,6 +179,19 @@ def _edit_page(
             }
         ),
         "upload_form": upload_form or ImageUploadForm(),
+        "video": video,
+        "video_error": services.video_error_text(video) if video is not None else "",
+        "video_form": video_form or _video_form(),
+        # The video's questions in the order a creator thinks of them: picture, sound, where it came from.
+        "video_fields": (
+            "visual_degree",
+            "visual_tools",
+            "audio_degree",
+            "audio_parts",
+            "audio_tools",
+            "animated_from_own",
+            "animated_from",
+        ),
         "declaration_form": declaration_form,
         "publish_errors": publish_errors or [],
         "tool_suggestions": TOOL_SUGGESTIONS,
@@ -177,6 +203,11 @@ def _edit_page(
         "scans_pending": any(getattr(i, "scan", None) is None or i.scan.status == "pending" for i in images),
     }
     return render(request, "notes/note_edit.html", context, status=status)
+
+
+def _video_form(*args: object) -> VideoUploadForm:
+    conf = settings.SUNLIGHT_VIDEO
+    return VideoUploadForm(*args, max_mb=conf["MAX_MB"], max_minutes=conf["MAX_SECONDS"] // 60)
 
 
 @login_required
@@ -209,13 +240,20 @@ def note_media(request: HttpRequest, note_id: str, filename: str) -> FileRespons
     may view notes (with MFA) also see a note a decision removed, to review it."""
     note = selectors.note_get_for_viewer(note_id=note_id, viewer=request.user)
     name = f"notes/{note.public_id}/{filename}"
-    image = next((i for i in note.images.all() if name in (i.display.name, i.thumbnail.name)), None)
-    if image is None:
-        raise Http404
-    field = image.display if image.display.name == name else image.thumbnail
-    response = FileResponse(
-        field.open("rb"), content_type="image/webp" if name.endswith(".webp") else "image/jpeg"
-    )
+    video = selectors.note_video(note)
+    if video is not None and video.ready and name in (video.rendition.name, video.poster.name):
+        if name == video.rendition.name:
+            response = ranged_file_response(request, video.rendition, content_type="video/mp4")
+        else:
+            response = FileResponse(video.poster.open("rb"), content_type="image/jpeg")
+    else:
+        image = next((i for i in note.images.all() if name in (i.display.name, i.thumbnail.name)), None)
+        if image is None:
+            raise Http404
+        field = image.display if image.display.name == name else image.thumbnail
+        response = FileResponse(
+            field.open("rb"), content_type="image/webp" if name.endswith(".webp") else "image/jpeg"
+        )
     public = note.state == Note.State.PUBLISHED and not note.withheld_now()
     # Published copies may be cached briefly (a removal or deletion must take effect within a minute,
     # even behind a CDN); a draft's or a removed note's only privately.
@@ -290,6 +328,77 @@ def note_images_upload(request: HttpRequest, note_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@throttled("uploads")
+def note_video_upload(request: HttpRequest, note_id: str) -> HttpResponse:
+    """One video for the note: checked and kept now, processed on the media queue (progress shows)."""
+    note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    form = _video_form(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["video"]
+        try:
+            services.note_video_check_size(size=upload.size, name=upload.name)
+            services.note_video_add(note=note, acting_user=request.user, upload=upload, filename=upload.name)
+        except (DomainError, ValidationError) as exc:
+            form.add_error("video", exc.message if isinstance(exc, DomainError) else "; ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Video added. It is being prepared for playback; you can keep working.")
+            )
+            return redirect(reverse("note-edit", kwargs={"note_id": note.public_id}) + "#h-images")
+    return _edit_page(request, note, video_form=form, status=400)
+
+
+@login_required
+@require_POST
+def note_video_remove(request: HttpRequest, note_id: str) -> HttpResponse:
+    note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    try:
+        services.note_video_remove(note=note, acting_user=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Video removed."))
+    return redirect(reverse("note-edit", kwargs={"note_id": note.public_id}) + "#h-images")
+
+
+@login_required
+@require_safe
+def note_video_status(request: HttpRequest, note_id: str) -> JsonResponse:
+    """Polled by the edit page while the video is processed: status, percent done, why it failed."""
+    note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    video = NoteVideo.objects.filter(note=note).first()
+    if video is None:
+        raise Http404
+    return JsonResponse(
+        {
+            "status": video.status,
+            "status_display": video.get_status_display(),
+            "progress": video.progress,
+            "error": services.video_error_text(video),
+            "scan": video.scan_status,
+        }
+    )
+
+
+@require_safe
+@throttled("downloads", methods=("GET",))
+def note_video_download(request: HttpRequest, note_id: str) -> HttpResponse:
+    """The video at original quality, carrying the GB 45438 label in its XMP box when it is labelled."""
+    note = selectors.note_get_for_viewer(note_id=note_id, viewer=request.user)
+    video = selectors.note_video(note)
+    if video is None or not video.ready:
+        raise Http404
+    stored = services.note_video_download(note=note, video=video)
+    return FileResponse(
+        stored.open("rb"),
+        content_type="video/mp4",
+        as_attachment=True,
+        filename=f"sunlight-{note.public_id.hex[:8]}.mp4",
+    )
+
+
+@login_required
+@require_POST
 def note_image_remove(request: HttpRequest, note_id: str, image_id: str) -> HttpResponse:
     note = selectors.note_get_for_author(user=request.user, note_id=note_id)
     try:
@@ -324,7 +433,9 @@ def note_image_alt(request: HttpRequest, note_id: str, image_id: str) -> HttpRes
 def note_declaration(request: HttpRequest, note_id: str) -> HttpResponse:
     note = selectors.note_get_for_author(user=request.user, note_id=note_id)
     images = list(note.images.order_by("position", "id"))
-    form = DeclarationForm(request.POST, images=images)
+    video = NoteVideo.objects.filter(note=note).first()
+    sources = selectors.animation_sources(user=note.author, exclude=note) if video is not None else []
+    form = DeclarationForm(request.POST, images=images, video=video, sources=sources)
     if form.is_valid():
         try:
             services.note_declare(
@@ -336,9 +447,18 @@ def note_declaration(request: HttpRequest, note_id: str) -> HttpResponse:
                     image_degrees=form.collect_image_degrees(),
                     tools=tuple(form.cleaned_data["tools"]),
                     usage_note=form.cleaned_data["usage_note"],
+                    video=form.video_input(),
                 ),
             )
-        except (ValidationError, DomainError) as exc:
+        except ValidationError as exc:
+            # The link is one choice on the form; the service names its two halves.
+            add_service_errors(
+                form,
+                with_field_names(
+                    exc, {"animated_from_note": "animated_from", "animated_from_image": "animated_from"}
+                ),
+            )
+        except DomainError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Your declaration was saved."))

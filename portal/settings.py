@@ -320,6 +320,10 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or (
 CELERY_TASK_ALWAYS_EAGER = SUNLIGHT_TASKS_IN_PROCESS
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "sunlight")
 CELERY_TASK_EAGER_PROPAGATES = True
+# Transcoding is slow and CPU-bound: it has a queue of its own, so a long video never holds up scans,
+# mail or the traffic tick (run a worker for it with ``-Q media``).
+SUNLIGHT_MEDIA_QUEUE = os.environ.get("CELERY_MEDIA_QUEUE", "media")
+CELERY_TASK_ROUTES = {"notes.tasks.process_video": {"queue": SUNLIGHT_MEDIA_QUEUE}}
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "portal.tasks.clear_expired_sessions",
@@ -448,6 +452,15 @@ SUNLIGHT_VOUCHER_VALID_DAYS = env_int("SUNLIGHT_VOUCHER_VALID_DAYS", 90)
 # Where decisions apply, as ISO 3166-1 alpha-2 codes; "*" is everywhere the service is offered.
 # Traffic (notes.services.distribution; README "Traffic"). Weight = base × quality bonus × undeclared-AI
 # reduction × reduced-distribution factor × account-measure limit; `manage.py check` refuses absurd values.
+# Video notes: what an upload may be (MP4, MOV or WebM).
+SUNLIGHT_VIDEO = {
+    "MAX_MB": env_int("SUNLIGHT_VIDEO_MAX_MB", 200),
+    "MAX_SECONDS": env_int("SUNLIGHT_VIDEO_MAX_SECONDS", 300),
+    # 4K either way up: the long edge at most 4096 px, the short edge at most 2160 px.
+    "MAX_LONG_EDGE": env_int("SUNLIGHT_VIDEO_MAX_LONG_EDGE", 4096),
+    "MAX_SHORT_EDGE": env_int("SUNLIGHT_VIDEO_MAX_SHORT_EDGE", 2160),
+}
+
 SUNLIGHT_TRAFFIC = {
     # Multipliers above 1 reward, below 1 reduce.
     "QUALITY_BONUS": env_float("SUNLIGHT_TRAFFIC_QUALITY_BONUS", 1.5),

@@ -5,7 +5,7 @@ views, API views, admin actions and tasks all call these functions.
 """
 
 from notes.services.decisions import STAFF_NOTE_KINDS, comment_remove, note_decide
-from notes.services.declarations import DeclarationInput, note_declare
+from notes.services.declarations import DeclarationInput, VideoDeclarationInput, note_declare
 from notes.services.distribution import distribution_refresh_due, note_distribution_sync
 from notes.services.effects import account_decision_effects, note_decision_effects, note_effects_sync
 from notes.services.images import (
@@ -18,6 +18,13 @@ from notes.services.images import (
 from notes.services.interactions import comment_create, comment_delete, like_set
 from notes.services.notes import note_create, note_delete, note_publish, note_update
 from notes.services.traffic import boosts_finish_due, note_feature, note_unfeature, voucher_redeem
+from notes.services.videos import (
+    note_video_add,
+    note_video_check_size,
+    note_video_download,
+    note_video_remove,
+    video_error_text,
+)
 
 __all__ = [
     "STAFF_NOTE_KINDS",
@@ -46,4 +53,10 @@ __all__ = [
     "note_image_remove",
     "note_publish",
     "note_update",
+    "note_video_add",
+    "note_video_check_size",
+    "note_video_download",
+    "note_video_remove",
+    "video_error_text",
+    "VideoDeclarationInput",
 ]

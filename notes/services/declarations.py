@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -12,15 +13,18 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.tasks import enqueue_on_commit
+from notes.labels import video_answer
 from notes.models import (
     MAX_TOOLS,
     TOOL_NAME_MAX,
     USAGE_NOTE_MAX,
+    AudioPart,
     Declaration,
     DeclarationChange,
     Degree,
     Note,
     NoteImage,
+    NoteVideo,
 )
 from notes.services.effects import note_effects_sync
 from notes.services.notes import lock_note, require_editable
@@ -35,18 +39,126 @@ class DeclarationInput:
     image_degrees: dict[str, str] | None = None  # image public id (str) -> degree
     tools: tuple[str, ...] = ()
     usage_note: str = ""
+    video: VideoDeclarationInput | None = None
 
 
-def _declaration_snapshot(declaration: Declaration | None, images: list[NoteImage]) -> dict | None:
+@dataclass(frozen=True)
+class VideoDeclarationInput:
+    """The answer per modality of a video note (its text is ``DeclarationInput.text_degree``)."""
+
+    visual_degree: str | None = None
+    audio_degree: str | None = None
+    audio_parts: tuple[str, ...] = ()
+    visual_tools: tuple[str, ...] = ()
+    audio_tools: tuple[str, ...] = ()
+    # "AI-animated from my own artwork", with the creator's own note (and, optionally, its image).
+    animated_from_own: bool = False
+    animated_from_note: str | None = None
+    animated_from_image: str | None = None
+
+
+def _declaration_snapshot(
+    declaration: Declaration | None, images: list[NoteImage], video: NoteVideo | None = None
+) -> dict | None:
     if declaration is None:
         return None
-    return {
+    snapshot = {
         "degree": declaration.degree,
         "text_degree": declaration.text_degree,
         "images": {str(i.public_id): i.ai_degree for i in images},
         "tools": list(declaration.tools),
         "usage_note": declaration.usage_note,
     }
+    if video is not None:
+        snapshot["video"] = video_answer(video)
+    return snapshot
+
+
+def _video_answer(
+    *, note: Note, video: NoteVideo, given: VideoDeclarationInput | None, none: bool
+) -> tuple[dict, list[str]]:
+    """The video's fields to store and the degrees they declare, checked; raises ValidationError."""
+    valid = set(Degree.values)
+    given = given or VideoDeclarationInput()
+    if none:
+        return (
+            {
+                "visual_degree": Degree.NONE,
+                "audio_degree": Degree.NONE,
+                "audio_parts": [],
+                "visual_tools": [],
+                "audio_tools": [],
+                "animated_from_own": False,
+                "animated_from_note": None,
+                "animated_from_image": None,
+            },
+            [],
+        )
+    if given.visual_degree not in valid:
+        raise ValidationError({"visual_degree": _("Say whether AI took part in the video's picture.")})
+    audio_degree = given.audio_degree
+    if not video.has_audio:
+        audio_degree = Degree.NONE  # nothing to answer for a silent video
+    elif audio_degree not in valid:
+        raise ValidationError({"audio_degree": _("Say whether AI took part in the video's sound.")})
+    parts = list(dict.fromkeys(given.audio_parts))
+    if set(parts) - set(AudioPart.values):
+        raise ValidationError({"audio_parts": _("Choose what AI did in the sound from the list.")})
+    if audio_degree == Degree.NONE:
+        parts = []
+    source_note = source_image = None
+    if given.animated_from_own:
+        if given.visual_degree == Degree.NONE:
+            raise ValidationError(
+                {
+                    "animated_from_own": _(
+                        "A video animated with AI cannot say that AI took no part in its picture."
+                    )
+                }
+            )
+        if given.animated_from_note:
+            source_note = (
+                Note.objects.filter(author=note.author, public_id=_uuid_or_none(given.animated_from_note))
+                .exclude(pk=note.pk)
+                .exclude(state=Note.State.REMOVED)
+                .first()
+            )
+            if source_note is None:
+                raise ValidationError(
+                    {"animated_from_note": _("Link one of your own notes: that note is not one of yours.")}
+                )
+        if given.animated_from_image:
+            if source_note is None:
+                raise ValidationError({"animated_from_image": _("Choose the note the image is in first.")})
+            source_image = source_note.images.filter(
+                public_id=_uuid_or_none(given.animated_from_image)
+            ).first()
+            if source_image is None:
+                raise ValidationError(
+                    {"animated_from_image": _("That image is not part of the linked note.")}
+                )
+    elif given.animated_from_note or given.animated_from_image:
+        raise ValidationError(
+            {"animated_from_own": _("Tick “animated from my own artwork” to link the artwork.")}
+        )
+    fields = {
+        "visual_degree": given.visual_degree,
+        "audio_degree": audio_degree,
+        "audio_parts": parts,
+        "visual_tools": _clean_tools(given.visual_tools) if given.visual_degree != Degree.NONE else [],
+        "audio_tools": _clean_tools(given.audio_tools) if audio_degree != Degree.NONE else [],
+        "animated_from_own": given.animated_from_own,
+        "animated_from_note": source_note,
+        "animated_from_image": source_image,
+    }
+    return fields, [given.visual_degree, audio_degree]
+
+
+def _uuid_or_none(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        return None
 
 
 def _clean_tools(tools: Iterable[str]) -> list[str]:
@@ -73,9 +185,17 @@ def note_declare(*, note: Note, acting_user: User, declaration: DeclarationInput
         note = lock_note(note)
         require_editable(note)
         images = list(note.images.order_by("position", "id"))
+        video = (
+            NoteVideo.objects.select_related("animated_from_note", "animated_from_image")
+            .filter(note=note)
+            .first()
+        )
+        video_fields: dict = {}
         if declaration.degree == Degree.NONE:
             text_degree = Degree.NONE
             image_degrees = {str(i.public_id): Degree.NONE for i in images}
+            if video is not None:
+                video_fields, _video_degrees = _video_answer(note=note, video=video, given=None, none=True)
         else:
             text_degree = declaration.text_degree
             if text_degree not in valid:
@@ -93,14 +213,31 @@ def note_declare(*, note: Note, acting_user: User, declaration: DeclarationInput
                     }
                 )
             image_degrees = {str(i.public_id): given[str(i.public_id)] for i in images}
-            highest = max([text_degree, *image_degrees.values()], key=_DEGREE_RANK.__getitem__)
+            video_degrees: list[str] = []
+            if video is not None:
+                video_fields, video_degrees = _video_answer(
+                    note=note, video=video, given=declaration.video, none=False
+                )
+            highest = max(
+                [text_degree, *image_degrees.values(), *video_degrees], key=_DEGREE_RANK.__getitem__
+            )
             if highest == Degree.NONE:
                 raise ValidationError(
-                    {"degree": _("You said AI took part; mark the text or an image that AI worked on.")}
+                    {
+                        "degree": _("You said AI took part; mark the video's picture or sound, or the text.")
+                        if video is not None
+                        else _("You said AI took part; mark the text or an image that AI worked on.")
+                    }
                 )
             if highest != declaration.degree:
                 raise ValidationError(
-                    {"degree": _("The overall answer must match the most AI use among the text and images.")}
+                    {
+                        "degree": _(
+                            "The overall answer must match the most AI use in the video and the text."
+                        )
+                        if video is not None
+                        else _("The overall answer must match the most AI use among the text and images.")
+                    }
                 )
         tools = _clean_tools(declaration.tools)
         usage_note = declaration.usage_note.strip()
@@ -108,7 +245,7 @@ def note_declare(*, note: Note, acting_user: User, declaration: DeclarationInput
             raise ValidationError({"usage_note": _("At most %(n)s characters.") % {"n": USAGE_NOTE_MAX}})
 
         current = Declaration.objects.filter(note=note).first()
-        before = _declaration_snapshot(current, images)
+        before = _declaration_snapshot(current, images, video)
         now = timezone.now()
         if current is None:
             current = Declaration(note=note, declared_by=acting_user, declared_at=now)
@@ -123,7 +260,11 @@ def note_declare(*, note: Note, acting_user: User, declaration: DeclarationInput
             if image.ai_degree != wanted:
                 image.ai_degree = wanted
                 image.save(update_fields=["ai_degree"])
-        after = _declaration_snapshot(current, images)
+        if video is not None and video_fields:
+            for name, value in video_fields.items():
+                setattr(video, name, value)
+            video.save(update_fields=list(video_fields))
+        after = _declaration_snapshot(current, images, video)
         if note.state == Note.State.PUBLISHED and before != after:
             DeclarationChange.objects.create(
                 note=note, changed_by=acting_user, changed_at=now, before=before, after=after

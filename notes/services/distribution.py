@@ -34,6 +34,7 @@ from notes.models import (
     Note,
     NoteFingerprint,
     NoteImage,
+    NoteVideo,
     SimilarityKey,
     Traffic,
 )
@@ -210,7 +211,10 @@ def _quality_bonus(
         return none(Reason.DECISION_IN_FORCE, decision=_most_lasting(decisions))
     if account:
         return none(Reason.ACCOUNT_STANDING, decision=_most_lasting(account))
-    if len(note.body.strip()) < conf["MIN_BODY_CHARS"] and len(images) < conf["MIN_IMAGES"]:
+    # A video the creator animated from their own artwork is the AI-amplified creation the bonus is for.
+    video = NoteVideo.objects.select_related("animated_from_note").filter(note=note).first()
+    animated = video is not None and video.animated_from_own
+    if not animated and len(note.body.strip()) < conf["MIN_BODY_CHARS"] and len(images) < conf["MIN_IMAGES"]:
         return none(
             Reason.NOT_SUBSTANTIVE,
             details={"min_body_chars": conf["MIN_BODY_CHARS"], "min_images": conf["MIN_IMAGES"]},
@@ -229,7 +233,11 @@ def _quality_bonus(
             "featuring": featuring,
             "details": {"why": featuring.reason},
         }
-    return {"value": conf["QUALITY_BONUS"], "reason": Reason.ELIGIBLE}
+    details = {}
+    if animated:
+        source = video.animated_from_note
+        details["animated_from"] = str(source.public_id) if source is not None else ""
+    return {"value": conf["QUALITY_BONUS"], "reason": Reason.ELIGIBLE, "details": details}
 
 
 # --- originality ---------------------------------------------------------------------------

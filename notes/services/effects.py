@@ -13,7 +13,7 @@ from accounts.services import user_sessions_revoke
 from appeals import measures
 from appeals.models import Decision
 from notes import labels
-from notes.models import Declaration, Label, Note
+from notes.models import Declaration, Label, Note, NoteVideo
 from notes.services.copies import note_display_credentials_sync_later
 from notes.services.distribution import note_distribution_sync
 
@@ -68,6 +68,9 @@ def _declared_label_sync(note: Note) -> None:
     declared = labels.declared_label(
         declaration=Declaration.objects.filter(note=note).first(),
         images=list(note.images.order_by("position", "id")),
+        video=NoteVideo.objects.select_related("animated_from_note", "animated_from_image")
+        .filter(note=note)
+        .first(),
     )
     existing = Label.objects.filter(note=note, tier=Label.Tier.DECLARED).first()
     if declared is None:

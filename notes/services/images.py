@@ -19,7 +19,7 @@ from core.files import delete_on_commit, deleted_on_failure
 from core.tasks import enqueue_on_commit
 from core.uploads import UploadRejected, check_declared_size, rejection_error
 from notes import credentials, media, propagation, similarity
-from notes.models import ALT_TEXT_MAX, MAX_IMAGES, ImageScan, Note, NoteImage
+from notes.models import ALT_TEXT_MAX, MAX_IMAGES, ImageScan, Note, NoteImage, NoteVideo
 from notes.services.copies import credentials_label, image_has_credentials
 from notes.services.notes import lock_note, require_editable
 from notes.services.standing import require_can_post
@@ -55,6 +55,13 @@ def note_image_add(
             raise DomainError(
                 _("Images can only be changed while the note is a draft."),
                 code="note_not_draft",
+                status=409,
+            )
+        if NoteVideo.objects.filter(note=note).exists():
+            raise DomainError(
+                _("A note carries images or one video, not both. Remove the video to add images."),
+                code="images_and_video",
+                field="image",
                 status=409,
             )
         count = note.images.count()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.errors import DomainError
 from core.tasks import enqueue_on_commit
-from notes.models import MAX_TOPICS, TOPIC_NAME_MAX, Declaration, Note, Topic
+from notes.models import MAX_TOPICS, TOPIC_NAME_MAX, Declaration, Note, NoteVideo, Topic
 from notes.rendering import render_markdown
 from notes.selectors import note_evidence
 from notes.services.distribution import note_distribution_sync
@@ -109,11 +109,14 @@ def note_publish(*, note: Note, acting_user: User) -> Note:
             return note  # a second click, or a retry: nothing to do
         require_editable(note)
         images = list(note.images.all())
+        video = NoteVideo.objects.filter(note=note).first()
         if not note.title.strip():
             raise ValidationError({"title": _("Give the note a title.")})
-        if not images:
+        if video is not None:
+            _require_video_ready(video)
+        elif not images:
             raise DomainError(
-                _("Add at least one image before publishing."), code="no_images", field="images"
+                _("Add at least one image or a video before publishing."), code="no_images", field="images"
             )
         declaration = Declaration.objects.filter(note=note).first()
         if declaration is None:
@@ -128,6 +131,14 @@ def note_publish(*, note: Note, acting_user: User) -> Note:
                 code="declaration_incomplete",
                 field="declaration",
             )
+        if video is not None and (
+            video.visual_degree is None or (video.has_audio and video.audio_degree is None)
+        ):
+            raise DomainError(
+                _("Your declaration does not cover the video yet. Answer for its picture and its sound."),
+                code="declaration_incomplete",
+                field="declaration",
+            )
         # What the publish form showed (Art. 6(4) reminder): kept as the record that the
         # creator saw the evidence and published anyway.
         uncovered = [item for item in note_evidence(note=note) if not item["covered"]]
@@ -138,7 +149,9 @@ def note_publish(*, note: Note, acting_user: User) -> Note:
         note.evidence_shown = (
             {
                 "at": now.isoformat(),
-                "images": [{k: i[k] for k in ("position", "tier", "kind")} for i in uncovered],
+                "images": [
+                    {k: i[k] for k in ("position", "media", "tier", "kind") if k in i} for i in uncovered
+                ],
             }
             if uncovered
             else None
@@ -148,6 +161,22 @@ def note_publish(*, note: Note, acting_user: User) -> Note:
         note_rules_check(note=note)
         enqueue_on_commit("notes.tasks.apply_provenance", note.pk)
     return note
+
+
+def _require_video_ready(video: NoteVideo) -> None:
+    if video.status == NoteVideo.Status.FAILED:
+        raise DomainError(
+            _("The video could not be processed. Remove it and upload another file to publish."),
+            code="video_failed",
+            field="video",
+        )
+    if video.status != NoteVideo.Status.READY:
+        raise DomainError(
+            _("The video is still being processed. Publish once it is ready; your draft is kept."),
+            code="video_processing",
+            field="video",
+            status=409,
+        )
 
 
 def note_delete(*, note: Note, acting_user: User) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 
 from notes.evidence_text import describe, label_explanation
+from notes.video_media import seconds_label
 
 register = template.Library()
 
@@ -33,3 +34,14 @@ def boostable_notes(context) -> list:  # noqa: ANN001
         .order_by("-published_at", "-id")
         .only("public_id", "title")[:200]
     )
+
+
+@register.filter
+def field(form, name: str):  # noqa: ANN001, ANN201 - a form and its bound field (or None)
+    """``form|field:"name"``: the bound field, or None when the form has no such field."""
+    return form[name] if name in form.fields else None
+
+
+@register.filter
+def video_length(seconds: float) -> str:
+    return seconds_label(seconds or 0)

@@ -101,6 +101,28 @@ document.addEventListener("DOMContentLoaded", () => {
     };
     window.setTimeout(poll, 1500);
   }
+
+  // While the video is processed (on the media queue), show its progress; reload when it is done or
+  // failed, so the player or the reason appears (unless the creator has unsaved changes on the page).
+  const video = document.querySelector("[data-video-status-url]");
+  if (video && (video.dataset.videoState === "waiting" || video.dataset.videoState === "processing")) {
+    const bar = video.querySelector("progress");
+    const percent = video.querySelector("[data-video-percent]");
+    const text = video.querySelector("[data-video-status-text]");
+    const poll = () => {
+      fetch(video.dataset.videoStatusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((r) => r.json())
+        .then((data) => {
+          if (bar) bar.value = data.progress;
+          if (percent) percent.textContent = data.progress + "%";
+          if (text) text.textContent = data.status_display;
+          if (data.status === "waiting" || data.status === "processing") window.setTimeout(poll, 2000);
+          else if (!dirty.size) window.location.reload();
+        })
+        .catch(() => window.setTimeout(poll, 5000));
+    };
+    window.setTimeout(poll, 1500);
+  }
 });
 
 // A link to a label ("/notes/<id>/#label-confirmed", from a feed card) opens its "Why this label?"

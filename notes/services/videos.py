@@ -1,0 +1,343 @@
+"""Writes for a note's video: the upload kept byte for byte, the rendition made on the media queue.
+
+The request checks the file (``video_media.probe``: its header and first picture) and stores the
+original; the slow part (transcoding, the poster) runs in ``notes.tasks.process_video`` and records
+its progress on the row, which the edit page and the API poll. A failed transcode says why on the
+row and leaves the draft as it was, so the creator removes the video and tries another file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from core.errors import DomainError
+from core.files import delete_on_commit, deleted_on_failure
+from core.tasks import enqueue_on_commit
+from core.uploads import MEGABYTE, UploadRejected, check_declared_size, rejection_error, rejection_message
+from notes import propagation, video_media
+from notes.models import Note, NoteVideo
+from notes.services.images import RENDER_LOCK_SECONDS
+from notes.services.notes import lock_note, require_editable
+from notes.services.standing import require_can_post
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 1024 * 1024
+
+
+def video_limits() -> video_media.Limits:
+    conf = settings.SUNLIGHT_VIDEO
+    return video_media.Limits(
+        max_bytes=conf["MAX_MB"] * MEGABYTE,
+        max_seconds=conf["MAX_SECONDS"],
+        max_long_edge=conf["MAX_LONG_EDGE"],
+        max_short_edge=conf["MAX_SHORT_EDGE"],
+    )
+
+
+def note_video_check_size(*, size: int, name: str | None = None) -> None:
+    """Refuse an oversized video from its declared size, before its bytes are read (413)."""
+    check_declared_size(
+        size=size, max_bytes=video_limits().max_bytes, prefix="video", field="video", name=name
+    )
+
+
+@contextmanager
+def _spooled(upload: IO[bytes]) -> Iterator[tuple[Path, str, int]]:
+    """The upload in a temporary file (PyAV reads a path), with its SHA-256 and size; removed after."""
+    handle, name = tempfile.mkstemp(prefix="sunlight-video-", suffix=".upload")
+    digest = hashlib.sha256()
+    size = 0
+    limit = video_limits().max_bytes
+    try:
+        with os.fdopen(handle, "wb") as out:
+            upload.seek(0)
+            while chunk := upload.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    # A client that understated its size is stopped as soon as it passes the limit.
+                    raise UploadRejected("too_large", max_mb=limit // MEGABYTE)
+                digest.update(chunk)
+                out.write(chunk)
+        yield Path(name), digest.hexdigest(), size
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def _refuse_if_taken(note: Note) -> None:
+    if note.state != Note.State.DRAFT:
+        raise DomainError(
+            _("The video can only be changed while the note is a draft."), code="note_not_draft", status=409
+        )
+    if NoteVideo.objects.filter(note=note).exists():
+        raise DomainError(
+            _("A note has one video. Remove the one it has to upload another."),
+            code="video_exists",
+            field="video",
+            status=409,
+        )
+    if note.images.exists():
+        raise DomainError(
+            _("A note carries images or one video, not both. Remove the images to add a video."),
+            code="images_and_video",
+            field="video",
+            status=409,
+        )
+
+
+def note_video_add(*, note: Note, acting_user: User, upload: IO[bytes], filename: str) -> NoteVideo:
+    """Check one uploaded video and keep it; the rendition follows on the media queue.
+
+    The file is checked (container, streams, limits, a first picture) before anything is stored;
+    the original is written before the row and deleted again if the row cannot be written, so a
+    refused or failed upload leaves neither a row nor a stray file.
+    """
+    require_can_post(acting_user)
+    # Cheap refusals first: no need to read 200 MB for a note that cannot take a video.
+    _refuse_if_taken(note)
+    name = (filename or "video")[:200]
+    try:
+        with _spooled(upload) as (path, sha256, size):
+            probe = video_media.probe(path, limits=video_limits())
+            with deleted_on_failure() as written, transaction.atomic():
+                note = lock_note(note)
+                require_editable(note)
+                _refuse_if_taken(note)
+                video = NoteVideo(
+                    note=note,
+                    original_name=name,
+                    original_format=probe.format,
+                    original_size=size,
+                    sha256=sha256,
+                    width=probe.width,
+                    height=probe.height,
+                    duration=probe.duration,
+                    has_audio=probe.has_audio,
+                )
+                with path.open("rb") as handle:
+                    video.original.save("original", File(handle), save=False)
+                written.add(video.original)
+                try:
+                    with transaction.atomic():
+                        video.save()
+                except IntegrityError as exc:
+                    # Two uploads at once: the database's one-video rule let the other one in.
+                    raise DomainError(
+                        _("A note has one video. Remove the one it has to upload another."),
+                        code="video_exists",
+                        field="video",
+                        status=409,
+                    ) from exc
+                Note.objects.filter(pk=note.pk).update(updated_at=timezone.now())
+                enqueue_on_commit("notes.tasks.scan_video", video.pk)
+                enqueue_on_commit("notes.tasks.process_video", video.pk)
+    except UploadRejected as exc:
+        raise rejection_error(exc, prefix="video", field="video", name=name) from exc
+    return video
+
+
+def note_video_remove(*, note: Note, acting_user: User) -> None:
+    """Remove the draft's video and its files (after commit). Removing a video that is gone is harmless."""
+    with transaction.atomic():
+        note = lock_note(note)
+        require_editable(note)
+        if note.state != Note.State.DRAFT:
+            raise DomainError(
+                _("The video can only be changed while the note is a draft."),
+                code="note_not_draft",
+                status=409,
+            )
+        video = NoteVideo.objects.filter(note=note).first()
+        if video is None:
+            return
+        video.delete()
+        delete_on_commit(video.original, video.rendition, video.poster, video.download)
+        Note.objects.filter(pk=note.pk).update(updated_at=timezone.now())
+
+
+# --- processing (the media queue) ------------------------------------------------------------
+
+
+def _claim(video_id: int) -> bool:
+    """Take a waiting video for processing (or one a killed worker left half done): one at a time."""
+    claimed = NoteVideo.objects.filter(
+        pk=video_id, status__in=[NoteVideo.Status.WAITING, NoteVideo.Status.PROCESSING]
+    ).update(status=NoteVideo.Status.PROCESSING, progress=0, error="")
+    return claimed == 1
+
+
+def video_process(*, video_id: int) -> NoteVideo | None:
+    """Transcode the original into the web rendition and take the poster frame; record why it failed.
+
+    Safe to run twice: a ready or failed video is left as it is; one a killed worker left in
+    "processing" is done again from the start (the files of a half-done run are never saved).
+    """
+    video = NoteVideo.objects.select_related("note").filter(pk=video_id).first()
+    if video is None or not _claim(video_id):
+        return video
+    last = {"percent": -1}
+
+    def progress(share: float) -> None:
+        percent = int(share * 100)
+        if percent != last["percent"]:
+            last["percent"] = percent
+            NoteVideo.objects.filter(pk=video_id, status=NoteVideo.Status.PROCESSING).update(
+                progress=min(percent, 99)
+            )
+
+    work = Path(tempfile.mkdtemp(prefix="sunlight-transcode-"))
+    source, target = work / "original", work / "rendition.mp4"
+    try:
+        with video.original.open("rb") as handle, source.open("wb") as out:
+            while chunk := handle.read(CHUNK):
+                out.write(chunk)
+        try:
+            result = video_media.transcode(source, target, limits=video_limits(), progress=progress)
+        except UploadRejected as exc:
+            _fail(video_id, code=exc.code)
+            return NoteVideo.objects.filter(pk=video_id).first()
+        except Exception:
+            # A fault of ours or of FFmpeg's, not of the file as far as we know: the creator is told
+            # it failed (not left waiting), staff find the traceback in the log.
+            logger.exception("video %s: transcoding failed", video_id)
+            _fail(video_id, code="processing_error")
+            return NoteVideo.objects.filter(pk=video_id).first()
+        with deleted_on_failure() as written, transaction.atomic():
+            locked = NoteVideo.objects.select_for_update().filter(pk=video_id).first()
+            if locked is None or locked.status != NoteVideo.Status.PROCESSING:
+                return locked  # removed (or finished by another run) meanwhile
+            stem = locked.public_id.hex
+            with target.open("rb") as handle:
+                locked.rendition.save(f"{stem}.mp4", File(handle), save=False)
+            written.add(locked.rendition)
+            locked.poster.save(f"{stem}-poster.jpg", ContentFile(result.poster), save=False)
+            written.add(locked.poster)
+            locked.rendition_size = target.stat().st_size
+            locked.duration = result.duration
+            locked.has_audio = result.has_audio
+            locked.status = NoteVideo.Status.READY
+            locked.progress = 100
+            locked.processed_at = timezone.now()
+            locked.save(
+                update_fields=[
+                    "rendition",
+                    "poster",
+                    "rendition_size",
+                    "duration",
+                    "has_audio",
+                    "status",
+                    "progress",
+                    "processed_at",
+                ]
+            )
+            return locked
+    finally:
+        for leftover in work.iterdir():
+            leftover.unlink(missing_ok=True)
+        work.rmdir()
+
+
+def _fail(video_id: int, *, code: str) -> None:
+    # The reason's code, not its words: the page and the API say it in the reader's language.
+    logger.info("video %s not processed: %s", video_id, code)
+    NoteVideo.objects.filter(pk=video_id, status=NoteVideo.Status.PROCESSING).update(
+        status=NoteVideo.Status.FAILED, error=code, progress=0
+    )
+
+
+def video_error_text(video: NoteVideo) -> str:
+    """Why processing failed, in the active language; "" when it did not."""
+    if video.status != NoteVideo.Status.FAILED:
+        return ""
+    limits = video_limits()
+    return rejection_message(
+        UploadRejected(
+            video.error or "processing_error",
+            max_minutes=limits.max_seconds // 60,
+            max_mb=limits.max_bytes // MEGABYTE,
+            width=video.width,
+            height=video.height,
+        )
+    )
+
+
+# --- the labelled download ---------------------------------------------------------------------
+
+
+def note_video_download(*, note: Note, video: NoteVideo) -> FieldFile:
+    """The video at original quality, with the GB 45438 label its note carries now in the XMP box.
+
+    The picture and sound are copied from the upload as they are (no re-encode), into a fresh MP4
+    with none of the upload's metadata (no location, no device serial); where its codecs cannot go
+    into MP4, the web rendition is the copy. Made once per label state and served as stored bytes; a
+    label change names a new state and the stale file is deleted after commit.
+    """
+    tier = propagation.video_label_tier(video=video, labels=list(note.labels.all()))
+    aigc = (
+        propagation.video_aigc_json(
+            tier=tier, note=note, video=video, propagator=settings.SUNLIGHT_PROPAGATOR_CODE
+        )
+        if tier is not None
+        else None
+    )
+    key = propagation.video_download_key(video=video, aigc=aigc)
+    if video.download_key == key and video.download:
+        return video.download
+    render_lock = f"sunlight:render-video:{video.pk}:{key}"
+    if not cache.add(render_lock, 1, timeout=RENDER_LOCK_SECONDS):
+        # Another request is making this very file: wait for it (bounded) instead of copying twice.
+        deadline = time.monotonic() + RENDER_LOCK_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            stored = NoteVideo.objects.filter(pk=video.pk, download_key=key).first()
+            if stored is not None and stored.download:
+                return stored.download
+    work = Path(tempfile.mkdtemp(prefix="sunlight-download-"))
+    source, target = work / "original", work / "download.mp4"
+    try:
+        with video.original.open("rb") as handle, source.open("wb") as out:
+            while chunk := handle.read(CHUNK):
+                out.write(chunk)
+        if not video_media.remux(source, target):
+            with video.rendition.open("rb") as handle, target.open("wb") as out:
+                while chunk := handle.read(CHUNK):
+                    out.write(chunk)
+        if aigc is not None:
+            video_media.append_xmp(target, propagation.xmp_packet(aigc))
+        with deleted_on_failure() as written, transaction.atomic():
+            locked = NoteVideo.objects.select_for_update().get(pk=video.pk)
+            if locked.download_key == key and locked.download:
+                return locked.download
+            stale = (locked.download.storage, locked.download.name) if locked.download else None
+            with target.open("rb") as handle:
+                locked.download.save(f"{locked.public_id.hex}-{key[:16]}.mp4", File(handle), save=False)
+            written.add(locked.download)
+            locked.download_key = key
+            locked.save(update_fields=["download", "download_key"])
+            if stale is not None:
+                storage, name = stale
+                transaction.on_commit(lambda: storage.delete(name))
+            return locked.download
+    finally:
+        cache.delete(render_lock)
+        for leftover in work.iterdir():
+            leftover.unlink(missing_ok=True)
+        work.rmdir()
