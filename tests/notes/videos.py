@@ -143,3 +143,21 @@ def declare_video(
             video=services.VideoDeclarationInput(visual_degree=visuals, audio_degree=audio, **video_extra),
         ),
     )
+
+
+def make_video_draft(author, *, title: str = "The crane takes flight", data: bytes | None = None) -> Note:
+    """A draft with a processed video (scanned and transcoded here, whatever the task mode)."""
+    from notes import scanning
+    from notes.services.videos import video_process
+
+    note = services.note_create(author=author, title=title)
+    video = add_video(note, data if data is not None else clip())
+    scanning.video_scan(video_id=video.pk)
+    video_process(video_id=video.pk)
+    return note
+
+
+def make_video_published(author, *, title: str = "The crane takes flight", data: bytes | None = None) -> Note:
+    note = make_video_draft(author, title=title, data=data)
+    declare_video(note)
+    return services.note_publish(note=note, acting_user=author)

@@ -67,6 +67,7 @@ from tests.appeals.conftest import pdf_bytes
 from tests.factories import PASSWORD, DecisionFactory, UserFactory, staff_with_permissions
 from tests.images import a1111_png_bytes
 from tests.notes.conftest import make_draft, make_published
+from tests.notes.videos import make_video_draft, make_video_published
 from tests.support import headless_login
 
 PERSONAS = ("anonymous", "creator_a", "creator_b", "staff_no_mfa", "staff_no_perm", "staff_perm")
@@ -75,6 +76,7 @@ DRAFT_TITLE = "Draft only creator A sees"
 PUBLISHED_TITLE = "Published by creator A"
 WITHHELD_TITLE = "Removed by a decision"
 NOTICE_TITLE = "Notice meant for creator A"
+VIDEO_TITLE = "A video draft of creator A"
 
 
 # --- Outcomes -----------------------------------------------------------------------------------
@@ -194,6 +196,14 @@ class World:
     @cached_property
     def withheld_image(self):
         return self.withheld.images.get()
+
+    @cached_property
+    def video_draft(self):
+        return make_video_draft(self.a, title=VIDEO_TITLE)
+
+    @cached_property
+    def video_published(self):
+        return make_video_published(self.a, title="A published video")
 
     @cached_property
     def b_draft(self):
@@ -387,6 +397,11 @@ def draft_unchanged(w: World) -> bool:
     return note.state == Note.State.DRAFT and note.title == DRAFT_TITLE and note.images.count() == 1
 
 
+def video_draft_unchanged(w: World) -> bool:
+    note = Note.objects.get(pk=w.video_draft.pk)
+    return note.state == Note.State.DRAFT and note.title == VIDEO_TITLE and hasattr(note, "video")
+
+
 def notification_unread(w: World) -> bool:
     w.notification.refresh_from_db()
     return w.notification.read_at is None
@@ -533,6 +548,63 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             perms=("change_note",),
             intact=draft_unchanged,
         ),
+    ),
+    "note-video": (
+        get(note_url("note-video"), (LOGIN, 405, 405, 405, 405, 405), label="not-allowed"),
+        post(
+            note_url("note-video"),
+            (LOGIN, 400, 404, 404, 404, 404),
+            perms=("change_note",),
+            intact=draft_unchanged,
+        ),
+    ),
+    "note-video-remove": (
+        get(
+            note_url("note-video-remove", "video_draft"),
+            (LOGIN, 405, 405, 405, 405, 405),
+            label="not-allowed",
+        ),
+        post(
+            note_url("note-video-remove", "video_draft"),
+            (
+                LOGIN,
+                Go(lambda w: f"/notes/{w.video_draft.public_id}/edit/#h-images", exact=True),
+                404,
+                404,
+                404,
+                404,
+            ),
+            perms=("change_note",),
+            intact=video_draft_unchanged,
+        ),
+    ),
+    "note-video-status": (
+        get(
+            note_url("note-video-status", "video_draft"),
+            (LOGIN, 200, 404, 404, 404, 404),
+            perms=("view_note",),
+        ),
+        # A note without a video has no video status, for its author too.
+        get(
+            note_url("note-video-status"),
+            (LOGIN, 404, 404, 404, 404, 404),
+            perms=("view_note",),
+            label="none",
+        ),
+    ),
+    "note-video-download": (
+        get(
+            note_url("note-video-download", "video_published"),
+            (200, 200, 200, 200, 200, 200),
+            label="published",
+        ),
+        get(
+            note_url("note-video-download", "video_draft"),
+            (404, 200, 404, 404, 404, 404),
+            perms=("view_note",),
+            label="draft",
+        ),
+        get(note_url("note-video-download", "published"), (404,) * 6, label="no-video"),
     ),
     "note-scan-status": (
         get(note_url("note-scan-status"), (LOGIN, 200, 404, 404, 404, 404), perms=("view_note",)),
@@ -970,6 +1042,29 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             perms=("change_note",),
             format="multipart",
             intact=draft_unchanged,
+        ),
+    ),
+    "v1:note-video": (
+        api(
+            "GET",
+            note_url("v1:note-video", "video_draft"),
+            (401, 200, 404, 404, 404, 404),
+            perms=("view_note",),
+        ),
+        api(
+            "POST",
+            note_url("v1:note-video"),
+            (401, 400, 404, 404, 404, 404),
+            perms=("change_note",),
+            format="multipart",
+            intact=draft_unchanged,
+        ),
+        api(
+            "DELETE",
+            note_url("v1:note-video", "video_draft"),
+            (401, 200, 404, 404, 404, 404),
+            perms=("change_note",),
+            intact=video_draft_unchanged,
         ),
     ),
     "v1:note-image": (
