@@ -36,6 +36,7 @@ from notes.models import (
     Label,
     Note,
     NoteImage,
+    NoteVideo,
     ProvenanceSignal,
     Report,
     ReportFiling,
@@ -98,6 +99,43 @@ class NoteImageInline(ReadOnlyInline):
     @admin.display(description=_("preview"))
     def preview(self, image: NoteImage) -> str:
         return format_html('<img src="{}" alt="" width="96">', image.thumbnail.url) if image.thumbnail else ""
+
+
+class NoteVideoInline(ReadOnlyInline):
+    model = NoteVideo
+    fk_name = "note"
+    fields = [
+        "player",
+        "original_name",
+        "original_format",
+        "original_size",
+        "width",
+        "height",
+        "duration",
+        "status",
+        "error",
+        "scan_result",
+        "visual_degree",
+        "audio_degree",
+        "audio_parts",
+        "animated_from_own",
+        "animated_from_note",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("provenance"))
+    def scan_result(self, video: NoteVideo) -> str:
+        return f"{video.get_scan_status_display()}: {video.scan_tier or '—'} {video.scan_kind}".strip()
+
+    @admin.display(description=_("video"))
+    def player(self, video: NoteVideo) -> str:
+        if not video.ready:
+            return "—"
+        return format_html(
+            '<video controls preload="none" width="240" poster="{}" src="{}"></video>',
+            video.poster.url,
+            video.rendition.url,
+        )
 
 
 class LabelInline(ReadOnlyInline):
@@ -263,6 +301,7 @@ class NoteAdmin(ReadOnlyModelAdmin):
         DeclarationInline,
         DeclarationChangeInline,
         NoteImageInline,
+        NoteVideoInline,
         LabelInline,
         DistributionFactorInline,
         FeaturingInline,

@@ -246,12 +246,16 @@ def transcode(
                             raise UploadRejected(
                                 "too_long", seconds=int(seconds), max_minutes=limits.max_seconds // 60
                             )
-                        picture = _upright(frame)
                         if first_picture is None:
-                            first_picture = picture
+                            first_picture = _upright(frame)
                         if poster is None and seconds >= poster_at:
-                            poster = _poster(picture)
-                        fresh = av.VideoFrame.from_image(picture.resize((width, height)))
+                            poster = _poster(_upright(frame))
+                        if _rotation(frame):
+                            # Turned upright in RGB (rare: phones mostly record upright or 90°).
+                            fresh = av.VideoFrame.from_image(_upright(frame).resize((width, height)))
+                        else:
+                            # FFmpeg's scaler straight into the encoder's format: no RGB round trip.
+                            fresh = frame.reformat(width=width, height=height, format="yuv420p")
                         pts = frame.pts if frame.pts is not None else frames
                         if pts <= last_pts:
                             continue  # a repeated or out-of-order timestamp: the encoder refuses it

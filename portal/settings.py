@@ -298,6 +298,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DegreeEnum": "notes.models.Degree",
         "NoteStateEnum": "notes.models.Note.State",
+        "VideoStatusEnum": "notes.models.NoteVideo.Status",
         "DecisionStateEnum": "appeals.models.Decision.State",
         "AppealStateEnum": "appeals.models.Appeal.State",
         "AutomationEnum": "appeals.models.Automation",

@@ -120,6 +120,48 @@ def video_figures(work: Path) -> dict:
     }
 
 
+def make_1080p(path: Path, seconds: int, fps: int = 30) -> None:
+    """A 1080p H.264 clip with motion in every frame (a flat picture would flatter the encoder)."""
+    import av
+    import numpy as np
+
+    with av.open(str(path), mode="w", format="mp4") as out:
+        stream = out.add_stream("libx264", rate=fps, options={"crf": "20", "preset": "veryfast"})
+        stream.width, stream.height, stream.pix_fmt = 1920, 1080, "yuv420p"
+        sound = out.add_stream("aac", rate=48000)
+        ys, xs = np.mgrid[0:1080, 0:1920]
+        for index in range(seconds * fps):
+            shift = index * 8
+            frame = np.stack(
+                [(xs + shift) % 256, (ys + shift // 2) % 256, ((xs + ys) // 4 + shift) % 256], axis=-1
+            ).astype(np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+        from tests.provenance.videos import _tone
+
+        _tone(sound, out, float(seconds))
+
+
+def transcode_figures(work: Path, seconds: int = 10) -> dict:
+    """Seconds of wall time the media queue spends per second of 1080p video (the web rendition and
+    the poster, as ``notes.tasks.process_video`` makes them), on this machine's cores."""
+    from notes import video_media
+
+    source = work / "source_1080p.mp4"
+    make_1080p(source, seconds)
+    start = time.perf_counter()
+    result = video_media.transcode(source, work / "rendition.mp4", limits=video_media.Limits())
+    elapsed = time.perf_counter() - start
+    return {
+        "transcode_1080p_video_seconds": seconds,
+        "transcode_1080p_wall_seconds": round(elapsed, 2),
+        "transcode_seconds_per_video_second_1080p": round(elapsed / result.duration, 3),
+        "transcode_cpu_cores": os.cpu_count(),
+    }
+
+
 def whole_process(work: Path, exiftool: str | None, count: int = 1000) -> dict:
     """Whole-process time over ``count`` files (the fixtures, copied round-robin): our command
     line with one and with two processes, and exiftool -j over the same folder, side by side."""
@@ -259,6 +301,7 @@ def main() -> None:
         "bytes_50mp": generated[50].stat().st_size,
     }
     figures.update(video_figures(work))
+    figures.update(transcode_figures(work))
     figures.update(whole_process(work, exiftool))
     if exif_ms_per_file is not None:
         figures["exiftool_ms_per_file_batch"] = round(exif_ms_per_file, 3)

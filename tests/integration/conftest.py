@@ -61,12 +61,15 @@ class Workers:
 
     def __init__(self, tmp_path: Path) -> None:
         self.queue = f"sunlight-test-{uuid.uuid4().hex[:8]}"
+        # Video transcoding's own queue (settings.CELERY_TASK_ROUTES), as in production.
+        self.media_queue = f"{self.queue}-media"
         self.mail_dir = tmp_path / "mail"
         self.mail_dir.mkdir()
         self.tmp_path = tmp_path
         self.started: list[Worker] = []
 
-    def start(self, **extra_env: str) -> Worker:
+    def start(self, *, queues: tuple[str, ...] = ("default", "media"), **extra_env: str) -> Worker:
+        """A worker on the default queue and the media queue, or on the ones named."""
         log = self.tmp_path / f"worker-{len(self.started) + 1}.log"
         env = {
             **os.environ,
@@ -75,6 +78,7 @@ class Workers:
             "DATABASE_URL": _database_url(),
             "CELERY_BROKER_URL": REDIS_URL,
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
+            "CELERY_MEDIA_QUEUE": self.media_queue,
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
             # The same files as this test process: the worker reads the originals it uploaded.
@@ -93,7 +97,7 @@ class Workers:
             "--pool=solo",
             "--loglevel=INFO",
             "-Q",
-            self.queue,
+            ",".join({"default": self.queue, "media": self.media_queue}[name] for name in queues),
             "-n",
             f"w{len(self.started) + 1}-{self.queue}@%h",
         ]
@@ -125,13 +129,14 @@ def celery_workers(transactional_db, tmp_path) -> Iterator[Workers]:
     workers = Workers(tmp_path)
     saved = {
         key: app.conf[key]
-        for key in ("task_always_eager", "broker_url", "result_backend", "task_default_queue")
+        for key in ("task_always_eager", "broker_url", "result_backend", "task_default_queue", "task_routes")
     }
     app.conf.update(
         task_always_eager=False,
         broker_url=REDIS_URL,
         result_backend=REDIS_URL,
         task_default_queue=workers.queue,
+        task_routes={"notes.tasks.process_video": {"queue": workers.media_queue}},
     )
     _reset_celery_clients()
     try:

@@ -326,3 +326,16 @@ def test_a_video_without_a_label_downloads_without_one(note, django_capture_on_c
     services.note_publish(note=note, acting_user=note.author)
     stored = services.note_video_download(note=note, video=NoteVideo.objects.get(note=note))
     assert provenance.scan(stored.open("rb").read()).tier == "none"
+
+
+def test_a_portrait_phone_video_is_shown_upright(note, django_capture_on_commit_callbacks):
+    from PIL import Image
+
+    from tests.notes.videos import portrait_phone_clip
+
+    video = _processed(note, portrait_phone_clip(), django_capture_on_commit_callbacks, "portrait.mp4")
+    assert (video.width, video.height) == (96, 160)
+    with av.open(video.rendition.path) as rendition:
+        frame = next(rendition.decode(video=0))
+        assert (frame.width, frame.height, frame.rotation) == (96, 160, 0)
+    assert Image.open(video.poster.open("rb")).size == (96, 160)

@@ -72,7 +72,7 @@ def test_readers_see_the_video_with_its_label_over_it(client, creator):
     feed = client.get("/").content.decode()
     assert 'class="play-mark"' in feed and "-poster.jpg" in feed
     zh = client.get(f"/notes/{note.public_id}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "创作者声明" in zh
+    assert "作者声明：笔记含AI合成内容" in zh
 
 
 def test_the_rendition_is_served_in_ranges_for_seeking(client, creator):

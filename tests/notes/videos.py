@@ -161,3 +161,19 @@ def make_video_published(author, *, title: str = "The crane takes flight", data:
     note = make_video_draft(author, title=title, data=data)
     declare_video(note)
     return services.note_publish(note=note, acting_user=author)
+
+
+def portrait_phone_clip() -> bytes:
+    """Stored landscape with a display matrix turning it 90°: how phones record portrait video."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "portrait.mp4"
+        with av.open(str(path), mode="w", format="mp4") as out:
+            stream = out.add_stream("libx264", rate=12)
+            stream.width, stream.height, stream.pix_fmt = 160, 96, "yuv420p"
+            stream.set_display_rotation(90)
+            for _index in range(12):
+                for packet in stream.encode(av.VideoFrame.from_image(Image.new("RGB", (160, 96), "teal"))):
+                    out.mux(packet)
+            for packet in stream.encode():
+                out.mux(packet)
+        return path.read_bytes()

@@ -30,6 +30,9 @@ NOT_RUN = {
     ".venv/bin/python benchmarks/downloads/run.py": "a benchmark (about 1.8 GB of memory by design)",
     ".venv/bin/celery -A portal worker --loglevel=INFO": "long-running; integration tests start real workers",
     ".venv/bin/celery -A portal beat --loglevel=INFO": "long-running; its tasks are tested one by one",
+    ".venv/bin/celery -A portal worker -Q media --concurrency=1 --loglevel=INFO": (
+        "long-running; an integration test starts a real worker on the media queue"
+    ),
 }
 
 EXPORT_STATEMENTS = ".venv/bin/python manage.py export_statements --since 2026-01-01 --output statements.json"
@@ -137,7 +140,7 @@ def test_the_traffic_rebuild_command_runs_as_written(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    assert "Rebuilt the distribution of 6 published notes." in result.stdout
+    assert "Rebuilt the distribution of 8 published notes." in result.stdout
 
 
 def test_the_transparency_commands_run_as_written_on_the_demo_data(tmp_path):

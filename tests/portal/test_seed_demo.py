@@ -16,8 +16,16 @@ def test_it_loads_demo_data_once(capsys):
     out = capsys.readouterr().out
     assert "staff@demo.sunlight.test" in out and "sunlight-demo-2026" in out
     assert User.objects.filter(is_staff=True).count() == 1
-    assert Note.objects.filter(state="published").count() == 6
+    # Six notes of images, a hand-painted one and the video AI-animated from it.
+    assert Note.objects.filter(state="published").count() == 8
+    video = Note.objects.get(title="The cranes take flight").video
+    assert (video.status, video.animated_from_own, video.animated_from_note.title) == (
+        "ready",
+        True,
+        "Cranes in clouds, gongbi on silk",
+    )
     assert sorted(Label.objects.values_list("tier", flat=True)) == [
+        "declared",
         "declared",
         "declared",
         "declared",

@@ -27,6 +27,11 @@ class Command(BaseCommand):
         # so the summary below is printed once everything is in place.
         with transaction.atomic():
             created = self._create()
+        # The video note in transactions of its own: its rendition is made as its upload commits
+        # (in-process), so it is ready to publish right after.
+        from notes.demo import demo_video_create
+
+        created += demo_video_create(author=User.objects.get(email=DEMO_USERS[0][0]))
         # The transparency report and the DSA statements start from the demo's decisions.
         from portal.statements import statements_collect
         from portal.transparency import snapshots_refresh
