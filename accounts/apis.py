@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.models import Notification
+from accounts.notifications import render as notification_render
 from core.apis import SelectorListApi
 from core.serializers import StrictCharField
 
@@ -44,10 +45,45 @@ class MeApi(APIView):
         return Response(self.MeOutputSerializer(request.user).data)
 
 
+class NotificationActionSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        help_text="Stable: view_decision, appeal, view_appeal, use_voucher, view_reports, open."
+    )
+    label = serializers.CharField(help_text="In the request's language.")
+    url = serializers.CharField(help_text="A path on this site.")
+
+
 class NotificationOutputSerializer(serializers.ModelSerializer):
+    """The event (``kind`` and ``params``) for apps that render it themselves (push), and the one-line
+    ``message`` with its ``actions`` in the request's language; ``title``/``body`` are what the email said."""
+
+    message = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+        fields = [
+            "id",
+            "kind",
+            "params",
+            "message",
+            "actions",
+            "title",
+            "body",
+            "url",
+            "created_at",
+            "read_at",
+        ]
+
+    def get_message(self, notification: Notification) -> str:
+        return notification_render(notification).message
+
+    @extend_schema_field(NotificationActionSerializer(many=True))
+    def get_actions(self, notification: Notification) -> list[dict]:
+        return [
+            {"name": a.name, "label": a.label, "url": a.url}
+            for a in notification_render(notification).actions
+        ]
 
 
 class NotificationListApi(SelectorListApi):

@@ -102,6 +102,9 @@ class Notification(models.Model):
     body = models.TextField(_("message"), blank=True)
     # Where the notification leads (a path on this site), e.g. the decision it is about.
     url = models.CharField(_("link"), max_length=300, blank=True)
+    # The event's parameters (ids, titles, outcomes): the message is made from them in the reader's
+    # language when read (accounts.notifications.render); title and body are what the email said.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 

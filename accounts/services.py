@@ -75,10 +75,20 @@ def user_purge_stale_signups(*, now: datetime | None = None) -> int:
     return deleted
 
 
-def notification_create(*, recipient, kind: str, title: str, body: str = "", url: str = ""):  # noqa: ANN001, ANN201
+def notification_create(  # noqa: ANN201
+    *,
+    recipient,  # noqa: ANN001
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    params: dict | None = None,
+):
     from accounts.models import Notification
 
-    return Notification.objects.create(recipient=recipient, kind=kind, title=title, body=body, url=url)
+    return Notification.objects.create(
+        recipient=recipient, kind=kind, title=title, body=body, url=url, params=params or {}
+    )
 
 
 def notification_mark_read(*, user, notification_ids: list[int] | None = None) -> int:  # noqa: ANN001
@@ -101,7 +111,15 @@ def user_update_profile(*, user, display_name: str, language: str | None = None)
     user.save(update_fields=fields)
 
 
-def user_notify(*, user, kind: str, template: str, context: dict, url: str = "") -> None:  # noqa: ANN001
+def user_notify(
+    *,
+    user,  # noqa: ANN001
+    kind: str,
+    template: str,
+    context: dict,
+    url: str = "",
+    params: dict | None = None,
+) -> None:
     """Tell a user something in-app and by email, in their language.
 
     ``template`` names ``<template>_subject.txt``, ``<template>_message.txt`` and
@@ -122,7 +140,7 @@ def user_notify(*, user, kind: str, template: str, context: dict, url: str = "")
         subject = " ".join(render_to_string(f"{template}_subject.txt", full_context).split())
         text = render_to_string(f"{template}_message.txt", full_context).strip()
         html = render_to_string(f"{template}_message.html", full_context)
-    notification_create(recipient=user, kind=kind, title=subject, body=text, url=url)
+    notification_create(recipient=user, kind=kind, title=subject, body=text, url=url, params=params)
     message = EmailMultiAlternatives(
         subject=f"[{settings.SUNLIGHT_SITE_NAME}] {subject}",
         body=text,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
+from accounts.notifications import render as notification_render
 from core.pagination import LIST_PAGE_SIZE
 
 
@@ -45,6 +46,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.notification_list(user=request.user), LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    for notification in page.object_list:
+        # In the reader's language now, whatever it was when the event happened.
+        notification.rendered = notification_render(notification)
     return render(request, "accounts/notifications.html", {"page": page})
 
 

@@ -29,6 +29,7 @@ def decision_notify(*, decision: Decision, template: str = "appeals/email/decisi
         template=template,
         context={"decision": decision, "voucher": voucher},
         url=reverse("appeals:decision", args=[decision.public_id]),
+        params={"decision": str(decision.public_id), "kind": decision.kind, "title": decision.subject_title},
     )
 
 
@@ -49,4 +50,12 @@ def appeal_notify(*, user_id: int, kind: str, template: str, appeal_id: int, vou
             "redress_text": lazy(further_redress_text, str)(),
         },
         url=reverse("appeals:appeal", args=[appeal.public_id]),
+        params={
+            "appeal": str(appeal.public_id),
+            "decision": str(appeal.decision.public_id),
+            "title": appeal.decision.subject_title,
+            "outcome": appeal.state,
+            "voucher": str(voucher.public_id) if voucher is not None else None,
+            "impressions": voucher.impressions if voucher is not None else 0,
+        },
     )

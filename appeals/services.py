@@ -629,13 +629,7 @@ def appeal_decide(
                 decision, acting_user=acting_user, reason=reply, internal_note="", appeal=locked
             )
             if voucher is not None:
-                notifications.appeal_notify_on_commit(
-                    user_id=locked.appellant_id,
-                    kind="voucher_issued",
-                    template="appeals/email/voucher_issued",
-                    appeal_id=locked.pk,
-                    voucher_id=voucher.pk,
-                )
+                # One event, one notification: the voucher is told in "appeal decided" below.
                 AppealEvent.objects.create(
                     appeal=locked,
                     kind=AppealEvent.Kind.VOUCHER,

@@ -48,3 +48,48 @@ class DomainErrorPageMiddleware:
             {"message": exception.message, "code": exception.code},
             status=exception.status,
         )
+
+
+class UploadSizeGuardMiddleware:
+    """A browser upload too large for its URL is refused from its declared length, before anything
+    reads the body (CSRF's check would, spooling hundreds of megabytes to disk first). The URLs and
+    their limits are ``settings.SUNLIGHT_UPLOAD_LIMITS``: URL name → a callable giving the bytes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and not request.path.startswith("/api/"):
+            refusal = self._refusal(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    @staticmethod
+    def _refusal(request: HttpRequest) -> HttpResponse | None:
+        from django.conf import settings
+        from django.urls import Resolver404, resolve
+        from django.utils.module_loading import import_string
+
+        from core.uploads import MULTIPART_SLACK
+
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None
+        if declared <= MULTIPART_SLACK:
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        check = settings.SUNLIGHT_UPLOAD_LIMITS.get(match.url_name or "")
+        if check is None:
+            return None
+        try:
+            import_string(check)(size=declared - MULTIPART_SLACK)
+        except DomainError as exc:
+            return render(
+                request, "refused.html", {"message": exc.message, "code": exc.code}, status=exc.status
+            )
+        return None

@@ -12,7 +12,8 @@ import re
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# At most 18 digits: positions fit in 64 bits, and int() is never asked to read thousands of digits.
+_RANGE = re.compile(r"^bytes=(\d{0,18})-(\d{0,18})$")
 CHUNK = 64 * 1024
 
 
@@ -26,13 +27,15 @@ def _parse(header: str, size: int) -> tuple[int, int] | None | bool:
         return None
     if not first_raw:  # the last N bytes
         length = int(last_raw)
-        if length == 0:
+        if length == 0 or size == 0:
             return False
         return max(0, size - length), size - 1
     first = int(first_raw)
-    last = int(last_raw) if last_raw else size - 1
-    if first >= size or last < first:
+    if last_raw and int(last_raw) < first:
+        return None  # not a valid range (RFC 9110 §14.1.1): ignored, the whole file is the answer
+    if first >= size:
         return False
+    last = int(last_raw) if last_raw else size - 1
     return first, min(last, size - 1)
 
 

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 
 MEGABYTE = 1024 * 1024
+# What multipart framing adds around a file at most (boundaries, the parts' headers, a CSRF token):
+# a request longer than a file's limit plus this cannot carry an acceptable file.
+MULTIPART_SLACK = 64 * 1024
 
 
 class UploadRejected(ValueError):
@@ -60,9 +63,11 @@ def rejection_message(exc: UploadRejected) -> str:
     if exc.code in ("no_frames", "zero_duration"):
         return _("The video has nothing to play: it has no frames or lasts no time.")
     if exc.code == "video_too_big":
-        return _("The video is %(width)s × %(height)s pixels; at most 4K (4096 × 2160) is accepted.") % {
+        return _("The video is %(width)s × %(height)s pixels; at most %(long)s × %(short)s is accepted.") % {
             "width": params.get("width", "?"),
             "height": params.get("height", "?"),
+            "long": params.get("max_long_edge", 4096),
+            "short": params.get("max_short_edge", 2160),
         }
     if exc.code == "too_long":
         return _("The video is longer than %(max_minutes)s minutes.") % {
@@ -82,7 +87,9 @@ def rejection_error(
     message = rejection_message(exc)
     if name:
         message = f"{name}: {message}"
-    return DomainError(message, code=f"{prefix}_{exc.code}", field=field, status=status)
+    # Codes that already name their kind ("video_corrupt") are not prefixed twice.
+    code = exc.code if exc.code.startswith(f"{prefix}_") else f"{prefix}_{exc.code}"
+    return DomainError(message, code=code, field=field, status=status)
 
 
 def check_declared_size(

@@ -25,6 +25,7 @@ from core.clients import client_of
 from core.errors import DomainError, with_field_names
 from core.pagination import API_PAGE_SIZE, cursor
 from core.serializers import StrictCharField
+from core.uploads import MULTIPART_SLACK
 from notes import selectors, services
 from notes.evidence_text import describe, label_explanation, public_evidence, transient_signal
 from notes.impressions import impressions_flush, impressions_record
@@ -455,10 +456,6 @@ class VideoDeclarationInputSerializer(serializers.Serializer):
 
 class VideoUploadSerializer(serializers.Serializer):
     video = serializers.FileField(help_text="MP4, MOV or WebM; at most 200 MB, 5 minutes and 4K by default.")
-
-
-# What multipart framing adds around the file at most (boundaries, headers of the parts).
-MULTIPART_SLACK = 64 * 1024
 
 
 class NoteVideoApi(APIView):

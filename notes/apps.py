@@ -20,3 +20,8 @@ class NotesConfig(AppConfig):
         effects.register("note", note_decision_effects)
         effects.register("account", account_decision_effects)
         effects.register("comment", comment_decision_effects)
+
+        from accounts.notifications import register
+        from notes.notification_kinds import report_reviewed
+
+        register("report", report_reviewed)

@@ -228,4 +228,13 @@ def public_evidence(evidence: dict) -> dict:
                 if isinstance(signal, dict)
             ]
         images.append(public_image)
-    return {**{k: v for k, v in evidence.items() if k != "images"}, "images": images}
+    public = {**{k: v for k, v in evidence.items() if k != "images"}, "images": images}
+    if isinstance(evidence.get("video"), dict):
+        # Which note (and image) a video was animated from is shown by the note page when the source
+        # may be read; the label's evidence does not pass its ids on (it could be a draft).
+        public["video"] = {
+            k: v
+            for k, v in evidence["video"].items()
+            if k not in ("animated_from_note", "animated_from_image")
+        }
+    return public

@@ -480,6 +480,9 @@ class NoteVideo(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.WAITING)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     error = models.CharField(_("why processing failed"), max_length=300, blank=True)
+    # The run processing it: when it took the video (its lease) and how many runs have tried.
+    started_at = models.DateTimeField(_("processing started"), null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("processing attempts"), default=0, editable=False)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     rendition = models.FileField(_("web rendition"), upload_to=_video_path, max_length=200, blank=True)
     rendition_size = models.PositiveBigIntegerField(_("rendition size in bytes"), default=0)

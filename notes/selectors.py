@@ -31,7 +31,9 @@ from notes.models import (
 
 def _with_card_data(notes: QuerySet[Note]) -> QuerySet[Note]:
     """Everything a note card shows, in a fixed number of queries whatever the page size."""
-    return notes.select_related("author", "declaration", "video").prefetch_related(
+    return notes.select_related(
+        "author", "declaration", "video", "video__animated_from_note", "video__animated_from_image"
+    ).prefetch_related(
         Prefetch("labels", queryset=Label.objects.current().order_by("tier", "id")),
         Prefetch("images", queryset=NoteImage.objects.order_by("position", "id")),
         "topics",
@@ -307,8 +309,9 @@ def image_credentials(image: NoteImage) -> dict | None:
 
 
 def _video_covered(video: NoteVideo) -> bool:
-    """A file's metadata speaks of the whole video: any modality declared as made with AI covers it."""
-    return any(d in (Degree.ASSISTED, Degree.GENERATED) for d in (video.visual_degree, video.audio_degree))
+    """The file's metadata speaks of the video as a whole, which readers see as a picture: declaring
+    only AI music does not cover a manifest that says the picture was generated."""
+    return video.visual_degree in (Degree.ASSISTED, Degree.GENERATED)
 
 
 def note_video(note: Note) -> NoteVideo | None:
@@ -460,6 +463,10 @@ def animation_sources(*, user: User, exclude: Note) -> list[tuple[str, str]]:
         .order_by("-updated_at", "-id")[:ANIMATION_SOURCES]
     )
     choices: list[tuple[str, str]] = []
+    notes = list(notes)
+    linked = getattr(getattr(exclude, "video", None), "animated_from_note", None)
+    if linked is not None and linked not in notes and linked.state != Note.State.REMOVED:
+        notes.append(linked)  # an older source stays choosable, so the form can be saved again
     for note in notes:
         choices.append((f"note:{note.public_id}", note.title))
         for image in note.images.all():
@@ -474,7 +481,8 @@ def animation_source_public(video: NoteVideo) -> dict | None:
     if not video.animated_from_own:
         return None
     source = video.animated_from_note
-    readable = source is not None and note_public().filter(pk=source.pk).exists()
+    # From the row already loaded with the video (no query per card): published and not withheld.
+    readable = source is not None and source.state == Note.State.PUBLISHED and not source.withheld_now()
     return {
         "note": source if readable else None,
         "image": video.animated_from_image if readable else None,

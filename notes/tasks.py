@@ -45,7 +45,11 @@ def scan_video(video_id: int) -> str | None:
 
 # Routed to the media queue (settings.CELERY_TASK_ROUTES). Idempotent: a redelivered message finds the
 # video ready or failed and stops, or finds it half done by a killed worker and does it again.
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+# The soft limit stops a run that would hold a worker for hours (SoftTimeLimitExceeded ends it as
+# failed, with the reason); it is well inside the lease after which another run may take over.
+@shared_task(
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3, soft_time_limit=3600
+)
 def process_video(video_id: int) -> str | None:
     from notes.services.videos import video_process
 
@@ -87,3 +91,11 @@ def automation_scan() -> dict[str, int]:
     from notes.services.cases import automation_scan as scan
 
     return scan()
+
+
+@shared_task
+def videos_resume() -> int:
+    """Every ten minutes: videos whose processing was lost or died are sent again (or marked failed)."""
+    from notes.services.videos import videos_resume as resume
+
+    return resume()

@@ -31,6 +31,11 @@ urlpatterns = [
         name="note-image-alt",
     ),
     path("notes/<uuid:note_id>/declaration/", views.note_declaration, name="note-declaration"),
+    path(
+        "notes/<uuid:note_id>/declaration/from-evidence/",
+        views.note_declaration_from_evidence,
+        name="note-declaration-from-evidence",
+    ),
     path("notes/<uuid:note_id>/publish/", views.note_publish, name="note-publish"),
     path("notes/<uuid:note_id>/delete/", views.note_delete, name="note-delete"),
     path("notes/<uuid:note_id>/traffic/", views.note_traffic, name="note-traffic"),

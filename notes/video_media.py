@@ -107,36 +107,80 @@ def probe(path: str | Path, *, limits: Limits) -> Probe:
     fmt = sniff_format(head)
     if fmt is None:
         raise UploadRejected("not_a_video")
-    with _open(path) as container:
-        if not container.streams.video:
-            raise UploadRejected("no_picture")
-        stream = container.streams.video[0]
-        context = stream.codec_context
-        width, height = int(context.width or 0), int(context.height or 0)
-        if width < 1 or height < 1:
-            raise UploadRejected("video_corrupt")
-        if max(width, height) > limits.max_long_edge or min(width, height) > limits.max_short_edge:
-            raise UploadRejected("video_too_big", width=width, height=height)
-        duration = _duration(container, stream)
-        if duration > limits.max_seconds:
-            raise UploadRejected("too_long", seconds=int(duration), max_minutes=limits.max_seconds // 60)
-        first = _first_frame(container, stream)
-        if first is None:
-            raise UploadRejected("no_frames")
-        if duration <= 0:
-            raise UploadRejected("zero_duration")
-        audio = container.streams.audio[0] if container.streams.audio else None
-        if _rotation(first) in (90, 270):
-            width, height = height, width
-        return Probe(
-            format=fmt,
+    try:
+        with _open(path) as container:
+            return _probe_open(container, fmt, limits)
+    except UploadRejected:
+        raise
+    except (av.error.FFmpegError, AttributeError, TypeError, ValueError, EOFError, OverflowError) as exc:
+        # Whatever a doctored header makes FFmpeg or PyAV trip on is a damaged file, never a 500.
+        raise UploadRejected("video_corrupt") from exc
+
+
+def _usable_audio(container: av.container.InputContainer) -> av.audio.stream.AudioStream | None:
+    """The first sound stream FFmpeg can decode; one it cannot (an unknown codec) is left out."""
+    for stream in container.streams.audio:
+        if stream.codec_context is not None:
+            return stream
+    return None
+
+
+# A header-less stream (a browser's MediaRecorder WebM) is measured by reading packet times; this
+# many packets at most (five minutes at 240 fps with sound), so a hostile file cannot make it endless.
+MAX_MEASURED_PACKETS = 200_000
+
+
+def _measured_duration(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> float:
+    last = 0.0
+    for count, packet in enumerate(container.demux(stream)):
+        if count > MAX_MEASURED_PACKETS:
+            break
+        if packet.pts is not None and packet.time_base is not None:
+            last = max(last, float((packet.pts + (packet.duration or 0)) * packet.time_base))
+    container.seek(0)
+    return last
+
+
+def _probe_open(container: av.container.InputContainer, fmt: str, limits: Limits) -> Probe:
+    if not container.streams.video:
+        raise UploadRejected("no_picture")
+    stream = container.streams.video[0]
+    context = stream.codec_context
+    if context is None:
+        raise UploadRejected("video_corrupt")  # a picture in a codec FFmpeg cannot decode
+    width, height = int(context.width or 0), int(context.height or 0)
+    if width < 1 or height < 1:
+        raise UploadRejected("video_corrupt")
+    if max(width, height) > limits.max_long_edge or min(width, height) > limits.max_short_edge:
+        raise UploadRejected(
+            "video_too_big",
             width=width,
             height=height,
-            duration=round(duration, 3),
-            has_audio=audio is not None,
-            video_codec=context.name or "",
-            audio_codec=(audio.codec_context.name or "") if audio is not None else "",
+            max_long_edge=limits.max_long_edge,
+            max_short_edge=limits.max_short_edge,
         )
+    duration = _duration(container, stream)
+    if duration <= 0:
+        duration = _measured_duration(container, stream)
+    if duration > limits.max_seconds:
+        raise UploadRejected("too_long", seconds=int(duration), max_minutes=limits.max_seconds // 60)
+    first = _first_frame(container, stream)
+    if first is None:
+        raise UploadRejected("no_frames")
+    if duration <= 0:
+        raise UploadRejected("zero_duration")
+    audio = _usable_audio(container)
+    if _rotation(first) in (90, 270):
+        width, height = height, width
+    return Probe(
+        format=fmt,
+        width=width,
+        height=height,
+        duration=round(duration, 3),
+        has_audio=audio is not None,
+        video_codec=context.name or "",
+        audio_codec=(audio.codec_context.name or "") if audio is not None else "",
+    )
 
 
 def _first_frame(
@@ -225,7 +269,7 @@ def transcode(
         video_out.width, video_out.height = width, height
         video_out.pix_fmt = "yuv420p"
         video_out.codec_context.time_base = video_in.time_base
-        audio_in = container.streams.audio[0] if container.streams.audio else None
+        audio_in = _usable_audio(container)
         audio_out = None
         resampler = None
         if audio_in is not None:
@@ -235,6 +279,10 @@ def transcode(
         streams = [video_in] + ([audio_in] if audio_in is not None else [])
         frames = 0
         last_pts = -1
+        last_kept = 0.0
+        # Within 1 ms of the rendition's frame interval counts as on time (29.97 fps keeps every frame).
+        min_gap = 1.0 / RENDITION_MAX_FPS - 0.001
+        max_frames = (limits.max_seconds + 1) * RENDITION_MAX_FPS
         limit_seconds = limits.max_seconds + 1
         try:
             for packet in container.demux(*streams):
@@ -259,7 +307,12 @@ def transcode(
                         pts = frame.pts if frame.pts is not None else frames
                         if pts <= last_pts:
                             continue  # a repeated or out-of-order timestamp: the encoder refuses it
+                        if frames and seconds - last_kept < min_gap:
+                            continue  # above the rendition's frame rate (slow motion): dropped
+                        if frames >= max_frames:
+                            raise UploadRejected("video_corrupt")  # more pictures than its length allows
                         fresh.pts, fresh.time_base, last_pts = pts, video_in.time_base, pts
+                        last_kept = seconds
                         for encoded in video_out.encode(fresh):
                             out.mux(encoded)
                         frames += 1
@@ -279,7 +332,7 @@ def transcode(
                         out.mux(encoded)
                 for encoded in audio_out.encode():
                     out.mux(encoded)
-        except (av.error.FFmpegError, ValueError, EOFError) as exc:
+        except (av.error.FFmpegError, ValueError, EOFError, AttributeError, TypeError) as exc:
             if frames == 0:
                 raise UploadRejected("video_corrupt") from exc
             raise UploadRejected("video_truncated") from exc

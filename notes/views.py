@@ -24,7 +24,7 @@ from core.ratelimit import throttled
 from notes import charts, selectors, services
 from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, NoteForm, VideoUploadForm
 from notes.impressions import impressions_flush, impressions_record
-from notes.models import ALT_TEXT_MAX, MAX_IMAGES, ImageScan, Note, NoteVideo, Topic
+from notes.models import ALT_TEXT_MAX, MAX_IMAGES, Degree, ImageScan, Note, NoteVideo, Topic
 from notes.propagation import image_platform_tier
 from notes.tasks import traffic_tick_if_due
 
@@ -182,6 +182,7 @@ def _edit_page(
         "video": video,
         "video_error": services.video_error_text(video) if video is not None else "",
         "video_form": video_form or _video_form(),
+        "degree_choices": Degree.choices,
         # The video's questions in the order a creator thinks of them: picture, sound, where it came from.
         "video_fields": (
             "visual_degree",
@@ -263,7 +264,7 @@ def note_media(request: HttpRequest, note_id: str, filename: str) -> FileRespons
 
 
 @require_safe
-@throttled("downloads", methods=("GET",))
+@throttled("downloads", methods=("GET", "HEAD"))
 def note_image_download(request: HttpRequest, note_id: str, image_id: str) -> HttpResponse:
     """An image at original size, carrying the GB 45438 implicit label when it is labelled."""
     note = selectors.note_get_for_viewer(note_id=note_id, viewer=request.user)
@@ -332,6 +333,7 @@ def note_images_upload(request: HttpRequest, note_id: str) -> HttpResponse:
 def note_video_upload(request: HttpRequest, note_id: str) -> HttpResponse:
     """One video for the note: checked and kept now, processed on the media queue (progress shows)."""
     note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    # An oversized upload never gets here: core.middleware.UploadSizeGuardMiddleware refuses it.
     form = _video_form(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["video"]
@@ -381,7 +383,7 @@ def note_video_status(request: HttpRequest, note_id: str) -> JsonResponse:
 
 
 @require_safe
-@throttled("downloads", methods=("GET",))
+@throttled("downloads", methods=("GET", "HEAD"))
 def note_video_download(request: HttpRequest, note_id: str) -> HttpResponse:
     """The video at original quality, carrying the GB 45438 label in its XMP box when it is labelled."""
     note = selectors.note_get_for_viewer(note_id=note_id, viewer=request.user)
@@ -464,6 +466,22 @@ def note_declaration(request: HttpRequest, note_id: str) -> HttpResponse:
             messages.success(request, _("Your declaration was saved."))
             return redirect("note-edit", note_id=note.public_id)
     return _edit_page(request, note, declaration_form=form, status=400)
+
+
+@login_required
+@require_POST
+def note_declaration_from_evidence(request: HttpRequest, note_id: str) -> HttpResponse:
+    """The pre-publish warning's "declare it": the declaration filled from what the files say."""
+    note = selectors.note_get_for_author(user=request.user, note_id=note_id)
+    try:
+        services.note_declare_from_evidence(note=note, acting_user=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your declaration now says what the files say. Check it, then publish."))
+    return redirect(reverse("note-edit", kwargs={"note_id": note.public_id}) + "#h-declaration")
 
 
 @login_required

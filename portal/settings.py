@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.UploadSizeGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -338,6 +339,8 @@ CELERY_BEAT_SCHEDULE = {
     "resend-outbox": {"task": "core.tasks.resend_outbox", "schedule": timedelta(minutes=1)},
     # Impressions into daily rows, boosts delivered or ended, timed traffic factors rebuilt.
     "traffic-tick": {"task": "notes.tasks.traffic_tick", "schedule": timedelta(minutes=1)},
+    # Videos whose processing was lost (the message) or died (the worker) are sent again.
+    "videos-resume": {"task": "notes.tasks.videos_resume", "schedule": timedelta(minutes=10)},
     # Accounts active in the window are scored for automation; cases open for staff.
     "automation-scan": {"task": "notes.tasks.automation_scan", "schedule": timedelta(hours=1)},
     # Timed decisions end on schedule (readers already honour ends_at before this runs).
@@ -453,6 +456,9 @@ SUNLIGHT_VOUCHER_VALID_DAYS = env_int("SUNLIGHT_VOUCHER_VALID_DAYS", 90)
 # Where decisions apply, as ISO 3166-1 alpha-2 codes; "*" is everywhere the service is offered.
 # Traffic (notes.services.distribution; README "Traffic"). Weight = base × quality bonus × undeclared-AI
 # reduction × reduced-distribution factor × account-measure limit; `manage.py check` refuses absurd values.
+# Browser uploads refused from their declared length before the body is read: URL name → the
+# service's size check (core.middleware.UploadSizeGuardMiddleware).
+SUNLIGHT_UPLOAD_LIMITS = {"note-video": "notes.services.note_video_check_size"}
 # Video notes: what an upload may be (MP4, MOV or WebM).
 SUNLIGHT_VIDEO = {
     "MAX_MB": env_int("SUNLIGHT_VIDEO_MAX_MB", 200),

@@ -5,7 +5,12 @@ views, API views, admin actions and tasks all call these functions.
 """
 
 from notes.services.decisions import STAFF_NOTE_KINDS, comment_remove, note_decide
-from notes.services.declarations import DeclarationInput, VideoDeclarationInput, note_declare
+from notes.services.declarations import (
+    DeclarationInput,
+    VideoDeclarationInput,
+    note_declare,
+    note_declare_from_evidence,
+)
 from notes.services.distribution import distribution_refresh_due, note_distribution_sync
 from notes.services.effects import account_decision_effects, note_decision_effects, note_effects_sync
 from notes.services.images import (
@@ -44,6 +49,7 @@ __all__ = [
     "note_decide",
     "note_decision_effects",
     "note_declare",
+    "note_declare_from_evidence",
     "note_delete",
     "note_effects_sync",
     "note_image_add",

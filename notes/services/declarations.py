@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.errors import DomainError
 from core.tasks import enqueue_on_commit
 from notes.labels import video_answer
 from notes.models import (
@@ -26,6 +27,7 @@ from notes.models import (
     NoteImage,
     NoteVideo,
 )
+from notes.selectors import note_evidence
 from notes.services.effects import note_effects_sync
 from notes.services.notes import lock_note, require_editable
 
@@ -273,3 +275,64 @@ def note_declare(*, note: Note, acting_user: User, declaration: DeclarationInput
             enqueue_on_commit("notes.tasks.apply_provenance", note.pk)
         note_effects_sync(note=note)
     return current
+
+
+def note_declare_from_evidence(*, note: Note, acting_user: User) -> Declaration:
+    """Fill the declaration from what the scanner found (the pre-publish warning's "declare it"):
+    every file with evidence of AI is declared as the evidence says (generated, or assisted where it
+    says "edited with AI"); every other answer the creator gave is kept, and unanswered parts say
+    no AI. The generators the files name join the tools. The creator reviews it before publishing.
+    """
+    evidence = note_evidence(note=note)
+    if not evidence:
+        raise DomainError(_("The files carry no AI evidence to declare."), code="no_evidence", status=409)
+    current = Declaration.objects.filter(note=note).first()
+    images = list(note.images.order_by("position", "id"))
+    video = NoteVideo.objects.filter(note=note).first()
+    found = {item.get("image_id"): item for item in evidence if item.get("image_id")}
+
+    def degree_for(kind: str) -> str:
+        return Degree.ASSISTED if kind == "edited" else Degree.GENERATED
+
+    image_degrees = {
+        str(i.public_id): degree_for(found[i.pk]["kind"]) if i.pk in found else (i.ai_degree or Degree.NONE)
+        for i in images
+    }
+    tools = list(current.tools) if current is not None else []
+    for item in evidence:
+        for signal in item["signals"]:
+            name = (signal.get("details") or {}).get("generator")
+            if name and name not in tools:
+                tools.append(name)
+    video_input = None
+    if video is not None:
+        video_item = next((item for item in evidence if item.get("media") == "video"), None)
+        visual = degree_for(video_item["kind"]) if video_item else (video.visual_degree or Degree.NONE)
+        video_input = VideoDeclarationInput(
+            visual_degree=visual if video.visual_degree in (None, Degree.NONE) else video.visual_degree,
+            audio_degree=video.audio_degree or Degree.NONE,
+            audio_parts=tuple(video.audio_parts),
+            visual_tools=tuple(video.visual_tools),
+            audio_tools=tuple(video.audio_tools),
+            animated_from_own=video.animated_from_own,
+            animated_from_note=str(video.animated_from_note.public_id) if video.animated_from_note else None,
+            animated_from_image=str(video.animated_from_image.public_id)
+            if video.animated_from_image
+            else None,
+        )
+    text_degree = current.text_degree if current is not None else Degree.NONE
+    degrees = [text_degree, *image_degrees.values()]
+    if video_input is not None:
+        degrees += [video_input.visual_degree, video_input.audio_degree]
+    return note_declare(
+        note=note,
+        acting_user=acting_user,
+        declaration=DeclarationInput(
+            degree=max(degrees, key=_DEGREE_RANK.__getitem__),
+            text_degree=text_degree,
+            image_degrees=image_degrees,
+            tools=tuple(tools[:MAX_TOOLS]),
+            usage_note=current.usage_note if current is not None else "",
+            video=video_input,
+        ),
+    )

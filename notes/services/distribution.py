@@ -211,10 +211,9 @@ def _quality_bonus(
         return none(Reason.DECISION_IN_FORCE, decision=_most_lasting(decisions))
     if account:
         return none(Reason.ACCOUNT_STANDING, decision=_most_lasting(account))
-    # A video the creator animated from their own artwork is the AI-amplified creation the bonus is for.
+    # A video is substantive media in itself (as several images are).
     video = NoteVideo.objects.select_related("animated_from_note").filter(note=note).first()
-    animated = video is not None and video.animated_from_own
-    if not animated and len(note.body.strip()) < conf["MIN_BODY_CHARS"] and len(images) < conf["MIN_IMAGES"]:
+    if video is None and len(note.body.strip()) < conf["MIN_BODY_CHARS"] and len(images) < conf["MIN_IMAGES"]:
         return none(
             Reason.NOT_SUBSTANTIVE,
             details={"min_body_chars": conf["MIN_BODY_CHARS"], "min_images": conf["MIN_IMAGES"]},
@@ -234,9 +233,9 @@ def _quality_bonus(
             "details": {"why": featuring.reason},
         }
     details = {}
-    if animated:
-        source = video.animated_from_note
-        details["animated_from"] = str(source.public_id) if source is not None else ""
+    if video is not None and video.animated_from_own and video.animated_from_note is not None:
+        # The AI-amplified creation the bonus is for: the creator's own linked artwork, animated.
+        details["animated_from"] = str(video.animated_from_note.public_id)
     return {"value": conf["QUALITY_BONUS"], "reason": Reason.ELIGIBLE, "details": details}
 
 

@@ -172,7 +172,8 @@ def note_image_download(*, note: Note, image: NoteImage) -> tuple[FieldFile, str
     # other writes. A short-lived cache lock lets one request render while concurrent first requests
     # wait for its file (bounded): four requests at once decode the image once, not four times.
     render_lock = f"sunlight:render:{image.pk}:{key}"
-    if not cache.add(render_lock, 1, timeout=RENDER_LOCK_SECONDS):
+    owner = cache.add(render_lock, 1, timeout=RENDER_LOCK_SECONDS)
+    if not owner:
         deadline = time.monotonic() + RENDER_LOCK_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.2)
@@ -205,7 +206,8 @@ def note_image_download(*, note: Note, image: NoteImage) -> tuple[FieldFile, str
                 # certificate renders a signed copy instead of serving this one for good.
                 key = propagation.download_key(image=image, aigc=aigc, signer="")
     finally:
-        cache.delete(render_lock)
+        if owner:  # a waiter that gave up must not free the lock of the request still rendering
+            cache.delete(render_lock)
     with deleted_on_failure() as written, transaction.atomic():
         locked = NoteImage.objects.select_for_update().select_related("note").get(pk=image.pk)
         if locked.download_key == key and locked.download:

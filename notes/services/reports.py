@@ -172,7 +172,12 @@ def report_resolve(
                     else _("Your report was reviewed: action taken")
                 )
             notification_create(
-                recipient=filing.reporter, kind="report", title=title, body=reply, url=reverse("my-reports")
+                recipient=filing.reporter,
+                kind="report",
+                title=title,
+                body=reply,
+                url=reverse("my-reports"),
+                params={"outcome": "dismissed" if action == "dismiss" else "actioned"},
             )
     return report
 

@@ -13,8 +13,10 @@ import logging
 import os
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 
@@ -23,6 +25,7 @@ from django.core.cache import cache
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +37,6 @@ from core.tasks import enqueue_on_commit
 from core.uploads import MEGABYTE, UploadRejected, check_declared_size, rejection_error, rejection_message
 from notes import propagation, video_media
 from notes.models import Note, NoteVideo
-from notes.services.images import RENDER_LOCK_SECONDS
 from notes.services.notes import lock_note, require_editable
 from notes.services.standing import require_can_post
 
@@ -165,7 +167,8 @@ def note_video_remove(*, note: Note, acting_user: User) -> None:
                 code="note_not_draft",
                 status=409,
             )
-        video = NoteVideo.objects.filter(note=note).first()
+        # Locked: a transcode attaching its files waits, or this waits for it and sees its files.
+        video = NoteVideo.objects.select_for_update().filter(note=note).first()
         if video is None:
             return
         video.delete()
@@ -176,32 +179,52 @@ def note_video_remove(*, note: Note, acting_user: User) -> None:
 # --- processing (the media queue) ------------------------------------------------------------
 
 
-def _claim(video_id: int) -> bool:
-    """Take a waiting video for processing (or one a killed worker left half done): one at a time."""
-    claimed = NoteVideo.objects.filter(
-        pk=video_id, status__in=[NoteVideo.Status.WAITING, NoteVideo.Status.PROCESSING]
-    ).update(status=NoteVideo.Status.PROCESSING, progress=0, error="")
+# A run that has not finished in this long is presumed dead (its worker killed, say by the kernel
+# on a 4K decode): the next run may take the video over. Longer than the task's own time limit.
+PROCESSING_LEASE = timedelta(minutes=90)
+MAX_ATTEMPTS = 3
+
+
+class _Abandoned(Exception):
+    """This run no longer holds the video: it was removed, or a later run took it over."""
+
+
+def _claim(video_id: int, now: datetime) -> bool:
+    """Take a waiting video, or one whose run's lease ran out, for this run only (a conditional
+    update: two deliveries of the same message never transcode at once)."""
+    claimable = Q(status=NoteVideo.Status.WAITING) | Q(
+        status=NoteVideo.Status.PROCESSING, started_at__lt=now - PROCESSING_LEASE
+    )
+    claimed = NoteVideo.objects.filter(claimable, pk=video_id, attempts__lt=MAX_ATTEMPTS).update(
+        status=NoteVideo.Status.PROCESSING,
+        progress=0,
+        error="",
+        started_at=now,
+        attempts=F("attempts") + 1,
+    )
     return claimed == 1
 
 
 def video_process(*, video_id: int) -> NoteVideo | None:
     """Transcode the original into the web rendition and take the poster frame; record why it failed.
 
-    Safe to run twice: a ready or failed video is left as it is; one a killed worker left in
-    "processing" is done again from the start (the files of a half-done run are never saved).
+    Safe to run twice: a ready or failed video is left as it is, and one another run holds is left
+    to it; one a killed worker left in "processing" is done again once its lease has run out. The
+    files of a run that lost the video (removed meanwhile) are deleted, never attached.
     """
     video = NoteVideo.objects.select_related("note").filter(pk=video_id).first()
-    if video is None or not _claim(video_id):
+    claim = timezone.now()
+    if video is None or not _claim(video_id, claim):
         return video
+    mine = NoteVideo.objects.filter(pk=video_id, status=NoteVideo.Status.PROCESSING, started_at=claim)
     last = {"percent": -1}
 
     def progress(share: float) -> None:
         percent = int(share * 100)
         if percent != last["percent"]:
             last["percent"] = percent
-            NoteVideo.objects.filter(pk=video_id, status=NoteVideo.Status.PROCESSING).update(
-                progress=min(percent, 99)
-            )
+            if mine.update(progress=min(percent, 99)) == 0:
+                raise _Abandoned  # removed while transcoding: stop now instead of finishing for nothing
 
     work = Path(tempfile.mkdtemp(prefix="sunlight-transcode-"))
     source, target = work / "original", work / "rendition.mp4"
@@ -212,53 +235,93 @@ def video_process(*, video_id: int) -> NoteVideo | None:
         try:
             result = video_media.transcode(source, target, limits=video_limits(), progress=progress)
         except UploadRejected as exc:
-            _fail(video_id, code=exc.code)
+            _fail(video_id, claim=claim, code=exc.code)
+            return NoteVideo.objects.filter(pk=video_id).first()
+        except _Abandoned:
             return NoteVideo.objects.filter(pk=video_id).first()
         except Exception:
-            # A fault of ours or of FFmpeg's, not of the file as far as we know: the creator is told
-            # it failed (not left waiting), staff find the traceback in the log.
+            # A fault of ours or of FFmpeg's (or the task's time limit), not of the file as far as we
+            # know: the creator is told it failed (not left waiting), staff find the traceback in the log.
             logger.exception("video %s: transcoding failed", video_id)
-            _fail(video_id, code="processing_error")
+            _fail(video_id, claim=claim, code="processing_error")
             return NoteVideo.objects.filter(pk=video_id).first()
-        with deleted_on_failure() as written, transaction.atomic():
-            locked = NoteVideo.objects.select_for_update().filter(pk=video_id).first()
-            if locked is None or locked.status != NoteVideo.Status.PROCESSING:
-                return locked  # removed (or finished by another run) meanwhile
-            stem = locked.public_id.hex
-            with target.open("rb") as handle:
-                locked.rendition.save(f"{stem}.mp4", File(handle), save=False)
-            written.add(locked.rendition)
-            locked.poster.save(f"{stem}-poster.jpg", ContentFile(result.poster), save=False)
-            written.add(locked.poster)
-            locked.rendition_size = target.stat().st_size
-            locked.duration = result.duration
-            locked.has_audio = result.has_audio
-            locked.status = NoteVideo.Status.READY
-            locked.progress = 100
-            locked.processed_at = timezone.now()
-            locked.save(
-                update_fields=[
-                    "rendition",
-                    "poster",
-                    "rendition_size",
-                    "duration",
-                    "has_audio",
-                    "status",
-                    "progress",
-                    "processed_at",
-                ]
-            )
-            return locked
+        return _attach(video, claim=claim, target=target, poster=result.poster, result=result)
     finally:
         for leftover in work.iterdir():
             leftover.unlink(missing_ok=True)
         work.rmdir()
 
 
-def _fail(video_id: int, *, code: str) -> None:
+def _attach(
+    video: NoteVideo, *, claim: datetime, target: Path, poster: bytes, result: video_media.Rendition
+) -> NoteVideo | None:
+    """Store the rendition and poster, then attach them under the row lock if this run still holds
+    the video. The copy into storage happens before the lock, so a removal never waits on it."""
+    stem = f"{video.public_id.hex}-{uuid.uuid4().hex[:8]}"
+    try:
+        with deleted_on_failure() as written:
+            with target.open("rb") as handle:
+                video.rendition.save(f"{stem}.mp4", File(handle), save=False)
+            written.add(video.rendition)
+            video.poster.save(f"{stem}-poster.jpg", ContentFile(poster), save=False)
+            written.add(video.poster)
+            with transaction.atomic():
+                locked = (
+                    NoteVideo.objects.select_for_update()
+                    .filter(pk=video.pk, status=NoteVideo.Status.PROCESSING, started_at=claim)
+                    .first()
+                )
+                if locked is None:
+                    raise _Abandoned
+                locked.rendition = video.rendition.name
+                locked.poster = video.poster.name
+                locked.rendition_size = target.stat().st_size
+                locked.duration = result.duration
+                locked.has_audio = result.has_audio
+                locked.status = NoteVideo.Status.READY
+                locked.progress = 100
+                locked.processed_at = timezone.now()
+                locked.save(
+                    update_fields=[
+                        "rendition",
+                        "poster",
+                        "rendition_size",
+                        "duration",
+                        "has_audio",
+                        "status",
+                        "progress",
+                        "processed_at",
+                    ]
+                )
+                return locked
+    except _Abandoned:
+        return NoteVideo.objects.filter(pk=video.pk).first()
+
+
+def videos_resume(*, now: datetime | None = None) -> int:
+    """Every few minutes: a video whose processing never started (the message lost) or whose run
+    died is sent again; one that failed every attempt is marked failed, so no creator waits forever."""
+    now = now or timezone.now()
+    stale = Q(status=NoteVideo.Status.WAITING, created_at__lt=now - timedelta(minutes=10)) | Q(
+        status=NoteVideo.Status.PROCESSING, started_at__lt=now - PROCESSING_LEASE
+    )
+    resent = 0
+    for video_id, attempts in NoteVideo.objects.filter(stale).values_list("pk", "attempts"):
+        if attempts >= MAX_ATTEMPTS:
+            NoteVideo.objects.filter(stale, pk=video_id).update(
+                status=NoteVideo.Status.FAILED, error="processing_error", progress=0
+            )
+            continue
+        with transaction.atomic():
+            enqueue_on_commit("notes.tasks.process_video", video_id)
+        resent += 1
+    return resent
+
+
+def _fail(video_id: int, *, claim: datetime, code: str) -> None:
     # The reason's code, not its words: the page and the API say it in the reader's language.
     logger.info("video %s not processed: %s", video_id, code)
-    NoteVideo.objects.filter(pk=video_id, status=NoteVideo.Status.PROCESSING).update(
+    NoteVideo.objects.filter(pk=video_id, status=NoteVideo.Status.PROCESSING, started_at=claim).update(
         status=NoteVideo.Status.FAILED, error=code, progress=0
     )
 
@@ -275,11 +338,17 @@ def video_error_text(video: NoteVideo) -> str:
             max_mb=limits.max_bytes // MEGABYTE,
             width=video.width,
             height=video.height,
+            max_long_edge=limits.max_long_edge,
+            max_short_edge=limits.max_short_edge,
         )
     )
 
 
 # --- the labelled download ---------------------------------------------------------------------
+
+# Copying a 200 MB video takes seconds, not the milliseconds of an image: concurrent first requests
+# wait this long for the one making the file.
+VIDEO_RENDER_LOCK_SECONDS = 300
 
 
 def note_video_download(*, note: Note, video: NoteVideo) -> FieldFile:
@@ -302,9 +371,10 @@ def note_video_download(*, note: Note, video: NoteVideo) -> FieldFile:
     if video.download_key == key and video.download:
         return video.download
     render_lock = f"sunlight:render-video:{video.pk}:{key}"
-    if not cache.add(render_lock, 1, timeout=RENDER_LOCK_SECONDS):
+    owner = cache.add(render_lock, 1, timeout=VIDEO_RENDER_LOCK_SECONDS)
+    if not owner:
         # Another request is making this very file: wait for it (bounded) instead of copying twice.
-        deadline = time.monotonic() + RENDER_LOCK_SECONDS
+        deadline = time.monotonic() + VIDEO_RENDER_LOCK_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.2)
             stored = NoteVideo.objects.filter(pk=video.pk, download_key=key).first()
@@ -323,7 +393,9 @@ def note_video_download(*, note: Note, video: NoteVideo) -> FieldFile:
         if aigc is not None:
             video_media.append_xmp(target, propagation.xmp_packet(aigc))
         with deleted_on_failure() as written, transaction.atomic():
-            locked = NoteVideo.objects.select_for_update().get(pk=video.pk)
+            locked = NoteVideo.objects.select_for_update().filter(pk=video.pk).first()
+            if locked is None:
+                raise DomainError(_("This note has no video."), code="not_found", status=404)
             if locked.download_key == key and locked.download:
                 return locked.download
             stale = (locked.download.storage, locked.download.name) if locked.download else None
@@ -337,7 +409,8 @@ def note_video_download(*, note: Note, video: NoteVideo) -> FieldFile:
                 transaction.on_commit(lambda: storage.delete(name))
             return locked.download
     finally:
-        cache.delete(render_lock)
+        if owner:  # a waiter that gave up must not free the lock of the request still copying
+            cache.delete(render_lock)
         for leftover in work.iterdir():
             leftover.unlink(missing_ok=True)
         work.rmdir()

@@ -77,6 +77,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   document.querySelectorAll("form[data-unsaved-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {
+      if (event.defaultPrevented) return;  // its own data-confirm question was answered "cancel"
       if (dirty.size && !window.confirm(form.dataset.unsavedConfirm)) {
         event.preventDefault();
         return;
@@ -111,8 +112,12 @@ document.addEventListener("DOMContentLoaded", () => {
     const text = video.querySelector("[data-video-status-text]");
     const poll = () => {
       fetch(video.dataset.videoStatusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then((r) => r.json())
+        .then((r) => {
+          if (r.status === 404 || r.redirected) return null;  // removed, or signed out: stop asking
+          return r.json();
+        })
         .then((data) => {
+          if (data === null) return;
           if (bar) bar.value = data.progress;
           if (percent) percent.textContent = data.progress + "%";
           if (text) text.textContent = data.status_display;
@@ -123,6 +128,23 @@ document.addEventListener("DOMContentLoaded", () => {
     };
     window.setTimeout(poll, 1500);
   }
+});
+
+// "Apply to all images": one answer copied to every image's row of the declaration (the creator
+// still saves the form; nothing is sent by this).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-apply-all]").forEach((control) => {
+    control.hidden = false;
+    const form = control.closest("form");
+    control.querySelectorAll("button[data-degree]").forEach((button) => {
+      button.addEventListener("click", () => {
+        form.querySelectorAll(`input[type=radio][name^="image_"][value="${button.dataset.degree}"]`).forEach((radio) => {
+          radio.checked = true;
+          radio.dispatchEvent(new Event("change", { bubbles: true }));
+        });
+      });
+    });
+  });
 });
 
 // A link to a label ("/notes/<id>/#label-confirmed", from a feed card) opens its "Why this label?"

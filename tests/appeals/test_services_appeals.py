@@ -141,10 +141,13 @@ def test_overturning_reverses_every_effect_and_compensates_once(
     kinds = list(appeal.events.values_list("kind", flat=True))
     assert kinds == ["submitted", "assigned", "internal_note", "overturned", "voucher"]
     assert AppealEvent.objects.get(kind="internal_note").internal is True
-    assert Notification.objects.filter(recipient=creator, kind="appeal_decided").exists()
-    assert Notification.objects.filter(recipient=creator, kind="voucher_issued").count() == 1
+    # One event, one notification: the reasoned reply carries the voucher and the link to use it.
+    told = Notification.objects.get(recipient=creator, kind="appeal_decided")
+    assert not Notification.objects.filter(recipient=creator, kind="voucher_issued").exists()
+    assert (told.params["outcome"], told.params["impressions"]) == ("overturned", 1800)
+    assert told.params["voucher"] == str(voucher.public_id)
     assert any("1800" in m.body or "1,800" in m.body for m in mail.outbox)
-    assert len(mail.outbox) == 2  # the reasoned reply, and the voucher
+    assert len(mail.outbox) == 1  # the reasoned reply, with the voucher
 
     # The same staff member's second click changes nothing; another staff member is told.
     services.appeal_decide(appeal=appeal, outcome="overturned", acting_user=staff, reply="again")

@@ -73,13 +73,13 @@ def test_it_keeps_the_original_and_makes_a_clean_rendition_and_poster(
     ("make", "name", "code"),
     [
         (lambda: b"This is not a video at all. " * 40, "notes.mp4", "video_not_a_video"),
-        (lambda: clip()[:4000], "cut.mp4", "video_video_corrupt"),
+        (lambda: clip()[:4000], "cut.mp4", "video_corrupt"),
         (lambda: b"", "empty.mp4", "video_empty"),
         (audio_only, "voice.mp4", "video_no_picture"),
         (animated_gif, "dance.mp4", "video_not_a_video"),
-        (eight_k, "huge.mp4", "video_video_too_big"),
+        (eight_k, "huge.mp4", "video_too_big"),
         (declared_ten_hours, "long.mp4", "video_too_long"),
-        (lambda: clip().replace(b"moov", b"mxxv"), "moov.mp4", "video_video_corrupt"),
+        (lambda: clip().replace(b"moov", b"mxxv"), "moov.mp4", "video_corrupt"),
         (lambda: jpeg_bytes() + clip(), "polyglot.mp4", "video_not_a_video"),
     ],
 )
@@ -339,3 +339,96 @@ def test_a_portrait_phone_video_is_shown_upright(note, django_capture_on_commit_
         frame = next(rendition.decode(video=0))
         assert (frame.width, frame.height, frame.rotation) == (96, 160, 0)
     assert Image.open(video.poster.open("rb")).size == (96, 160)
+
+
+def test_declare_it_marks_the_video_picture_as_the_file_says(note, django_capture_on_commit_callbacks):
+    _processed(note, ai_clip(), django_capture_on_commit_callbacks)
+    services.note_declare_from_evidence(note=note, acting_user=note.author)
+    video = NoteVideo.objects.get(note=note)
+    assert (video.visual_degree, video.audio_degree) == ("generated", "none")
+    assert note.declaration.degree == "generated"
+    services.note_publish(note=note, acting_user=note.author)
+    assert not Decision.objects.filter(subject_id=note.public_id).exists()
+
+
+def test_a_picture_in_a_codec_ffmpeg_cannot_decode_is_refused_not_a_crash(note):
+    from tests.notes.videos import recorded_webm
+
+    doctored = recorded_webm().replace(b"V_VP9", b"V_ZZ9")
+    with pytest.raises(DomainError) as caught:
+        add_video(note, doctored, "odd.webm")
+    assert caught.value.code == "video_corrupt"
+    assert stored_files(note) == []
+
+
+def test_a_browser_recording_without_a_duration_is_measured(note, django_capture_on_commit_callbacks):
+    from tests.notes.videos import recorded_webm
+
+    video = _processed(note, recorded_webm(seconds=2), django_capture_on_commit_callbacks, "recording.webm")
+    assert video.original_format == "WEBM" and video.duration == pytest.approx(2.0, abs=0.2)
+    assert video.status == "ready"
+
+
+def test_slow_motion_is_played_at_the_renditions_frame_rate(note, django_capture_on_commit_callbacks):
+    from tests.notes.videos import slow_motion
+
+    video = _processed(note, slow_motion(seconds=1, fps=240), django_capture_on_commit_callbacks)
+    with av.open(video.rendition.path) as rendition:
+        frames = sum(1 for _frame in rendition.decode(video=0))
+    assert 55 <= frames <= 61, frames
+
+
+def test_a_video_removed_while_it_is_transcoded_leaves_no_files(
+    note, monkeypatch, django_capture_on_commit_callbacks
+):
+    from notes import video_media
+    from notes.services import videos as video_services
+
+    video = add_video(note, clip())
+    real = video_media.transcode
+
+    def transcode_then_removed(*args: object, **kwargs: object) -> object:
+        result = real(*args, **kwargs)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.note_video_remove(note=note, acting_user=note.author)
+        return result
+
+    monkeypatch.setattr(video_services.video_media, "transcode", transcode_then_removed)
+    assert video_services.video_process(video_id=video.pk) is None
+    assert not NoteVideo.objects.exists()
+    assert stored_files(note) == []
+
+
+def test_a_run_holds_the_video_until_its_lease_ends(note, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notes.services import videos as video_services
+
+    video = add_video(note, clip())
+    now = timezone.now()
+    NoteVideo.objects.filter(pk=video.pk).update(status="processing", started_at=now, attempts=1)
+    # A second delivery of the message while the first run works: it leaves the video alone.
+    assert video_services.video_process(video_id=video.pk).status == "processing"
+    assert NoteVideo.objects.get(pk=video.pk).attempts == 1
+    # The first run died: after its lease the sweep sends it again, and a run finishes it.
+    NoteVideo.objects.filter(pk=video.pk).update(started_at=now - timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert video_services.videos_resume() == 1
+    assert NoteVideo.objects.get(pk=video.pk).status == "ready"
+    # A video every attempt failed on is marked failed, not left spinning.
+    NoteVideo.objects.filter(pk=video.pk).update(
+        status="processing", started_at=now - timedelta(hours=2), attempts=3
+    )
+    assert video_services.videos_resume() == 0
+    failed = NoteVideo.objects.get(pk=video.pk)
+    assert (failed.status, failed.error) == ("failed", "processing_error")
+
+
+def test_only_the_picture_answer_covers_the_files_evidence(note, django_capture_on_commit_callbacks):
+    _processed(note, ai_clip(), django_capture_on_commit_callbacks)
+    declare_video(note, degree="generated", visuals="none", audio="generated", audio_parts=("music",))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.note_publish(note=note, acting_user=note.author)
+    assert Label.objects.filter(note=note, tier="confirmed").exists()

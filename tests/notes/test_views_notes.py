@@ -331,3 +331,33 @@ def test_files_beyond_the_limit_are_named_with_the_reason(client, creator):
     assert "1 image(s) added." in html
     for name in ("extra1.jpg", "extra2.jpg"):
         assert f"{name}: A note has at most {MAX_IMAGES} images." in html
+
+
+def test_declare_it_fills_the_declaration_from_the_files(client, creator, django_capture_on_commit_callbacks):
+    from tests.images import a1111_png_bytes
+
+    note = services.note_create(author=creator, title="Lighthouse")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.note_image_add(note=note, acting_user=creator, data=jpeg_bytes(), filename="photo.jpg")
+        services.note_image_add(note=note, acting_user=creator, data=a1111_png_bytes(), filename="gen.png")
+    client.force_login(creator)
+    page = client.get(f"/notes/{note.public_id}/edit/").content.decode()
+    assert "Declare it as the files say" in page
+    assert 'data-confirm="The files carry AI evidence your declaration does not cover.' in page
+    assert "data-apply-all" in page
+    response = client.post(f"/notes/{note.public_id}/declaration/from-evidence/")
+    assert response.status_code == 302 and response["Location"].endswith("#h-declaration")
+    photo, generated = note.images.order_by("position")
+    assert (photo.ai_degree, generated.ai_degree) == ("none", "generated")
+    declaration = note.declaration
+    declaration.refresh_from_db()
+    assert declaration.degree == "generated" and declaration.text_degree == "none"
+    assert "AUTOMATIC1111-compatible" in declaration.tools
+    page = client.get(f"/notes/{note.public_id}/edit/").content.decode()
+    assert "Declare it as the files say" not in page
+    # Nothing to declare: said, and nothing changes.
+    plain = services.note_create(author=creator, title="Plain")
+    services.note_image_add(note=plain, acting_user=creator, data=jpeg_bytes(), filename="p.jpg")
+    follow = client.post(f"/notes/{plain.public_id}/declaration/from-evidence/", follow=True).content.decode()
+    assert "The files carry no AI evidence to declare." in follow
+    assert not hasattr(Note.objects.get(pk=plain.pk), "declaration")

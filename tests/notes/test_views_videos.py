@@ -54,7 +54,10 @@ def test_a_refused_upload_says_why_on_the_edit_page(client, creator):
         f"/notes/{note.public_id}/video/", {"video": SimpleUploadedFile("big.mp4", eight_k())}
     )
     assert response.status_code == 400
-    assert "big.mp4: The video is 7680 × 4320 pixels" in response.content.decode()
+    assert (
+        "big.mp4: The video is 7680 × 4320 pixels; at most 4096 × 2160 is accepted."
+        in response.content.decode()
+    )
     assert not NoteVideo.objects.exists()
 
 
@@ -113,3 +116,18 @@ def test_a_video_note_page_runs_a_fixed_number_of_queries(client, creator, djang
     with django_assert_num_queries(7):
         response = client.get(f"/notes/{note.public_id}/")
     assert response.status_code == 200
+
+
+def test_an_oversized_browser_upload_is_refused_before_its_body_is_read(client, creator, settings):
+    settings.SUNLIGHT_VIDEO = {**settings.SUNLIGHT_VIDEO, "MAX_MB": 1}
+    client.force_login(creator)
+    note = services.note_create(author=creator, title="Too big")
+    response = client.post(
+        f"/notes/{note.public_id}/video/",
+        data=b"not even multipart",
+        content_type="application/octet-stream",
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "larger than 1 MB" in response.content.decode()
+    assert not NoteVideo.objects.exists()

@@ -177,3 +177,47 @@ def portrait_phone_clip() -> bytes:
             for packet in stream.encode():
                 out.mux(packet)
         return path.read_bytes()
+
+
+class _Pipe(io.RawIOBase):
+    """A write-only stream with no seek: what a browser's MediaRecorder hands over (no duration in
+    the WebM header, since the muxer cannot go back to write it)."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk) -> int:
+        self.data += chunk
+        return len(chunk)
+
+
+def recorded_webm(seconds: float = 2.0) -> bytes:
+    pipe = _Pipe()
+    with av.open(pipe, mode="w", format="webm") as out:
+        stream = out.add_stream("libvpx-vp9", rate=12)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for index in range(int(seconds * 12)):
+            picture = Image.new("RGB", (64, 48), (index * 10 % 255, 80, 80))
+            for packet in stream.encode(av.VideoFrame.from_image(picture)):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return bytes(pipe.data)
+
+
+def slow_motion(seconds: float = 1.0, fps: int = 240) -> bytes:
+    """A high-frame-rate clip (a phone's slow motion)."""
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="mp4") as out:
+        stream = out.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for index in range(int(seconds * fps)):
+            picture = Image.new("RGB", (64, 48), (index % 255, 80, 80))
+            for packet in stream.encode(av.VideoFrame.from_image(picture)):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return buffer.getvalue()

@@ -669,6 +669,24 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             intact=draft_unchanged,
         ),
     ),
+    "note-declaration-from-evidence": (
+        get(
+            note_url("note-declaration-from-evidence"), (LOGIN, 405, 405, 405, 405, 405), label="not-allowed"
+        ),
+        post(
+            note_url("note-declaration-from-evidence"),
+            (
+                LOGIN,
+                Go(lambda w: f"/notes/{w.draft.public_id}/edit/#h-declaration", exact=True),
+                404,
+                404,
+                404,
+                404,
+            ),
+            perms=("change_note",),
+            intact=draft_unchanged,
+        ),
+    ),
     "note-publish": (
         get(note_url("note-publish"), (LOGIN, 405, 405, 405, 405, 405), label="not-allowed"),
         post(
