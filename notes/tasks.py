@@ -48,7 +48,12 @@ def scan_video(video_id: int) -> str | None:
 # The soft limit stops a run that would hold a worker for hours (SoftTimeLimitExceeded ends it as
 # failed, with the reason); it is well inside the lease after which another run may take over.
 @shared_task(
-    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3, soft_time_limit=3600
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=3600,
+    time_limit=3900,  # the project-wide hard limit is shorter; this task's own must not be below the soft one
 )
 def process_video(video_id: int) -> str | None:
     from notes.services.videos import video_process

@@ -32,7 +32,15 @@ def test_the_creator_is_shown_the_evidence_publishes_anyway_and_gets_a_reasoned_
     page.get_by_role("button", name="Save declaration").click()
     warning = page.locator(".evidence-warning")
     expect(warning).to_contain_text("The platform will see AI labels in your files")
+    expect(warning.get_by_role("button", name="Declare it as the files say")).to_be_visible()
     page.screenshot(path=str(artifacts / "publish-reminder.png"), full_page=True)
+    # Publishing against the warning asks first; cancelling keeps the draft.
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Publish note").click()
+    assert questions and "AI evidence your declaration does not cover" in questions[0]
+    assert Note.objects.get(title="Lighthouse").state == "draft"
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Publish note").click()
     page.wait_for_url("**/notes/*/")
 

@@ -68,7 +68,8 @@ def test_a_reader_reports_a_note_and_hears_back(browser, live_server, creator, a
     assert Decision.objects.get(subject_id=note.public_id).source == "user_report"
 
     page.goto("/notifications/")
-    expect(page.get_by_text("你的举报已审核：已采取措施")).to_be_visible()
+    expect(page.get_by_text("你的举报已审核并已采取措施。")).to_be_visible()
+    expect(page.get_by_role("link", name="查看我的举报")).to_be_visible()
     page.goto("/reports/")
     expect(page.locator("table")).to_contain_text("We removed the note")
     page.screenshot(path=str(artifacts / "my-reports-zh-390.png"), full_page=True)
