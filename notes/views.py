@@ -3,14 +3,17 @@ from __future__ import annotations
 import uuid
 
 from csp.decorators import csp_replace
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -125,6 +128,36 @@ def note_new(request: HttpRequest) -> HttpResponse:
 
 
 _PUBLISH_ERRORS = "sunlight:publish-errors"
+# A refused form of the edit page (its name, what was typed, why it was refused), shown once there.
+_FAILED_FORM = "sunlight:failed-form"
+_ANCHORS = {"note": "#h-text", "images": "#h-images", "video": "#h-images", "declaration": "#h-declaration"}
+
+
+def _refused(request: HttpRequest, note: Note, name: str, form: forms.Form) -> HttpResponse:
+    """Back to the edit page by redirect (post/redirect/get): reloading it never sends the form
+    again, and what was typed (never a file) and why it was refused are shown there once."""
+    typed = {}
+    if name in ("note", "declaration"):
+        typed = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+    request.session[_FAILED_FORM] = {"name": name, "data": typed, "errors": form.errors.get_json_data()}
+    return redirect(reverse("note-edit", kwargs={"note_id": note.public_id}) + _ANCHORS[name])
+
+
+def _restored(form: forms.Form, errors: dict, *, replace: bool = False) -> forms.Form:
+    """``form`` showing the stored errors: besides its own (bound to what was typed), or instead of
+    them (an upload form, whose files are never kept)."""
+    form.is_valid()
+    if replace:
+        form._errors = ErrorDict()
+        form.cleaned_data = {}
+    for field, items in errors.items():
+        for item in items:
+            target = None if field == "__all__" else field
+            if target is not None and target not in form.fields:
+                target = None
+            if item["message"] not in form.errors.get(target or "__all__", []):
+                form.add_error(target, item["message"])
+    return form
 
 
 def _edit_page(
@@ -141,6 +174,7 @@ def _edit_page(
     if publish_errors is None:
         # A refused publish redirected here (post/redirect/get): its reasons, shown once.
         publish_errors = request.session.pop(_PUBLISH_ERRORS, None)
+    failed = request.session.pop(_FAILED_FORM, None) if request.method == "GET" else None
     images = list(note.images.select_related("scan").prefetch_related("signals").order_by("position", "id"))
     video = (
         NoteVideo.objects.select_related("animated_from_note", "animated_from_image")
@@ -151,6 +185,18 @@ def _edit_page(
     sources = selectors.animation_sources(user=note.author, exclude=note) if video is not None else []
     # RelatedObjectDoesNotExist is an AttributeError: no declaration yet gives None.
     declaration = getattr(note, "declaration", None)
+    if failed is not None:
+        name, data = failed["name"], MultiValueDict(failed["data"])
+        if name == "note":
+            note_form = _restored(NoteForm(data), failed["errors"])
+        elif name == "declaration":
+            declaration_form = _restored(
+                DeclarationForm(data, images=images, video=video, sources=sources), failed["errors"]
+            )
+        elif name == "images":
+            upload_form = _restored(ImageUploadForm({}, {}), failed["errors"], replace=True)
+        elif name == "video":
+            video_form = _restored(_video_form({}, {}), failed["errors"], replace=True)
     if declaration_form is None:
         initial: dict[str, object] = {}
         if declaration is not None:
@@ -232,7 +278,7 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("note-edit", note_id=note.public_id)
-    return _edit_page(request, note, note_form=form, status=400)
+    return _refused(request, note, "note", form)
 
 
 @require_safe
@@ -297,7 +343,7 @@ def note_images_upload(request: HttpRequest, note_id: str) -> HttpResponse:
     note = selectors.note_get_for_author(user=request.user, note_id=note_id)
     form = ImageUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _edit_page(request, note, upload_form=form, status=400)
+        return _refused(request, note, "images", form)
     added = 0
     known = {sha: position + 1 for sha, position in note.images.values_list("sha256", "position")}
     for upload in form.cleaned_data["images"]:
@@ -323,7 +369,7 @@ def note_images_upload(request: HttpRequest, note_id: str) -> HttpResponse:
     if added:
         messages.success(request, _("%(n)s image(s) added.") % {"n": added})
     if form.errors:
-        return _edit_page(request, note, upload_form=form, status=400)
+        return _refused(request, note, "images", form)
     return redirect("note-edit", note_id=note.public_id)
 
 
@@ -347,7 +393,7 @@ def note_video_upload(request: HttpRequest, note_id: str) -> HttpResponse:
                 request, _("Video added. It is being prepared for playback; you can keep working.")
             )
             return redirect(reverse("note-edit", kwargs={"note_id": note.public_id}) + "#h-images")
-    return _edit_page(request, note, video_form=form, status=400)
+    return _refused(request, note, "video", form)
 
 
 @login_required
@@ -465,7 +511,7 @@ def note_declaration(request: HttpRequest, note_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Your declaration was saved."))
             return redirect("note-edit", note_id=note.public_id)
-    return _edit_page(request, note, declaration_form=form, status=400)
+    return _refused(request, note, "declaration", form)
 
 
 @login_required
@@ -619,8 +665,6 @@ def note_like(request: HttpRequest, note_id: str) -> HttpResponse:
 
 
 def note_url(note: Note) -> str:
-    from django.urls import reverse
-
     return reverse("note-detail", args=[note.public_id])
 
 

@@ -224,3 +224,73 @@ def test_a_long_title_shows_its_count_and_is_not_cut(browser, live_server, artif
     expect(counter).to_have_class("char-counter over")
     page.screenshot(path=str(artifacts / f"title-counter-{language}-390.png"))
     context.close()
+
+
+@pytest.mark.parametrize(("locale", "language"), LOCALES)
+def test_notifications_read_as_one_line_in_the_readers_language_with_links(
+    browser, live_server, artifacts, locale, language
+):
+    """Issue 15 item 4: the event is stored, the words are made when read (a creator who switched
+    language reads old notifications in the new one), with deep links; one overturn, one notification."""
+    from appeals import services as appeals
+
+    creator = UserFactory(language="en" if language == "zh-hans" else "zh-hans")  # sent in the other language
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    note = make_published(creator, images=1)
+    decision = DecisionFactory(subject_owner=creator, subject_id=note.public_id, subject_title=note.title)
+    appeal = appeals.appeal_file(decision=decision, appellant=creator, reason="I painted it myself.")
+    appeals.appeal_decide(appeal=appeal, outcome="overturned", acting_user=staff, reply="The drafts show it.")
+    for width in (1280, 390):
+        context = _context(browser, live_server, locale, language, width)
+        _sign_in(context, live_server, creator)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto("/notifications/")
+        items = page.locator(".notification")
+        decided = items.filter(has=page.locator("a[data-action=use_voucher]"))
+        expect(decided).to_have_count(1)
+        text = decided.locator(".notification-title").inner_text()
+        assert note.title in text
+        assert ("succeeded" in text) if language == "en" else ("申诉成功" in text)
+        assert "http" not in page.locator("main").inner_text()
+        page.screenshot(path=str(artifacts / f"notifications-{language}-{width}.png"), full_page=True)
+        decided.locator("a[data-action=use_voucher]").click()
+        page.wait_for_url("**/appeals/wallet/")
+        context.close()
+
+
+@pytest.mark.parametrize(("locale", "language"), LOCALES)
+def test_declaring_quickly_apply_to_all_and_declare_it_as_the_files_say(
+    browser, live_server, artifacts, locale, language
+):
+    """Issue 15 item 7: one answer for every image, and the warning's "declare it" filling the
+    declaration from what the scanner found."""
+    from notes import services
+    from tests.images import a1111_png_bytes, jpeg_bytes
+
+    creator = UserFactory(language=language)
+    note = services.note_create(author=creator, title="Three lakes")
+    for index, data in enumerate([jpeg_bytes(), a1111_png_bytes(), jpeg_bytes(color=(9, 9, 9))]):
+        services.note_image_add(note=note, acting_user=creator, data=data, filename=f"lake{index + 1}")
+    for width in (1280, 390):
+        context = _context(browser, live_server, locale, language, width)
+        _sign_in(context, live_server, creator)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"/notes/{note.public_id}/edit/")
+        page.locator("[data-apply-all] button[data-degree=assisted]").click()
+        checked = page.locator("input[type=radio][name^=image_][value=assisted]:checked")
+        expect(checked).to_have_count(3)
+        page.screenshot(path=str(artifacts / f"apply-to-all-{language}-{width}.png"), full_page=True)
+        page.on("dialog", lambda dialog: dialog.accept())  # leaving the unsaved answers: agreed
+        if width == 1280:
+            page.locator("form.declare-it button").click()
+            page.wait_for_url(f"**/notes/{note.public_id}/edit/#h-declaration")
+            expect(page.locator(".message.success")).to_be_visible()
+        else:
+            page.reload()
+        expect(page.locator(".evidence-warning")).to_have_count(0)
+        page.screenshot(path=str(artifacts / f"declare-it-{language}-{width}.png"), full_page=True)
+        context.close()
+    degrees = list(note.images.order_by("position").values_list("ai_degree", flat=True))
+    assert degrees == ["none", "generated", "none"]

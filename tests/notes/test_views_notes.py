@@ -81,16 +81,20 @@ def test_it_explains_bad_uploads_and_keeps_the_good_ones(client, draft):
         SimpleUploadedFile("evil.jpg", b"MZ not really a jpeg", content_type="image/jpeg"),
     ]
     response = client.post(f"/notes/{draft.public_id}/images/", {"images": files})
-    assert response.status_code == 400
-    assert "evil.jpg: The file is not an image we can read." in response.content.decode()
+    # Post/redirect/get: the reasons are shown on the edit page, and reloading it sends nothing.
+    assert response.status_code == 302 and response["Location"].endswith("/edit/#h-images")
+    page = client.get(response["Location"]).content.decode()
+    assert "evil.jpg: The file is not an image we can read." in page
     assert draft.images.count() == 3
+    # Shown once: a reload of the edit page is a plain edit page again.
+    assert "evil.jpg" not in client.get(f"/notes/{draft.public_id}/edit/").content.decode()
 
 
 def test_it_explains_bad_uploads_in_chinese(client, draft):
     client.force_login(draft.author)
     bad = SimpleUploadedFile("evil.jpg", b"MZ not really a jpeg", content_type="image/jpeg")
     response = client.post(
-        f"/notes/{draft.public_id}/images/", {"images": [bad]}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+        f"/notes/{draft.public_id}/images/", {"images": [bad]}, HTTP_ACCEPT_LANGUAGE="zh-hans", follow=True
     )
     assert "无法读取" in response.content.decode()
 
@@ -306,9 +310,12 @@ def test_a_title_over_the_limit_is_refused_with_its_length_not_cut(client, creat
         f"/notes/{note.public_id}/edit/",
         {"title": "x" * (TITLE_MAX + 5), "body": "", "topics": ""},
         HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
     )
-    assert response.status_code == 400
-    assert f"(it has {TITLE_MAX + 5})" in response.content.decode()
+    assert response.redirect_chain[-1][0].endswith("/edit/#h-text")
+    html = response.content.decode()
+    assert f"(it has {TITLE_MAX + 5})" in html
+    assert "x" * (TITLE_MAX + 5) in html  # what was typed is still there to shorten
     note.refresh_from_db()
     assert note.title == "Morning at the lake"  # nothing lost, nothing cut
 
@@ -325,9 +332,11 @@ def test_files_beyond_the_limit_are_named_with_the_reason(client, creator):
         SimpleUploadedFile(f"extra{n}.jpg", jpeg_bytes(color=(n * 60, 20, 20)), content_type="image/jpeg")
         for n in range(3)
     ]
-    response = client.post(f"/notes/{note.public_id}/images/", {"images": files}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        f"/notes/{note.public_id}/images/", {"images": files}, HTTP_ACCEPT_LANGUAGE="en", follow=True
+    )
     html = response.content.decode()
-    assert response.status_code == 400 and note.images.count() == MAX_IMAGES
+    assert response.redirect_chain and note.images.count() == MAX_IMAGES
     assert "1 image(s) added." in html
     for name in ("extra1.jpg", "extra2.jpg"):
         assert f"{name}: A note has at most {MAX_IMAGES} images." in html
@@ -361,3 +370,23 @@ def test_declare_it_fills_the_declaration_from_the_files(client, creator, django
     follow = client.post(f"/notes/{plain.public_id}/declaration/from-evidence/", follow=True).content.decode()
     assert "The files carry no AI evidence to declare." in follow
     assert not hasattr(Note.objects.get(pk=plain.pk), "declaration")
+
+
+def test_a_refused_declaration_comes_back_with_what_was_typed(client, draft):
+    client.force_login(draft.author)
+    response = client.post(
+        f"/notes/{draft.public_id}/declaration/",
+        {
+            "degree": "generated",
+            "text_degree": "none",
+            "tools": "Kling, Suno",
+            "usage_note": "Moving cranes.",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 302 and response["Location"].endswith("/edit/#h-declaration")
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Say whether AI took part in image 1." in page
+    assert 'value="Kling, Suno"' in page and "Moving cranes." in page
+    assert re.search(r'name="degree" value="generated"[^>]*checked', page)
+    assert not hasattr(Note.objects.get(pk=draft.pk), "declaration")

@@ -544,7 +544,14 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         get(note_url("note-images"), (LOGIN, 405, 405, 405, 405, 405), label="not-allowed"),
         post(
             note_url("note-images"),
-            (LOGIN, 400, 404, 404, 404, 404),
+            (
+                LOGIN,
+                Go(lambda w: f"/notes/{w.draft.public_id}/edit/#h-images", exact=True),
+                404,
+                404,
+                404,
+                404,
+            ),
             perms=("change_note",),
             intact=draft_unchanged,
         ),
@@ -553,7 +560,14 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         get(note_url("note-video"), (LOGIN, 405, 405, 405, 405, 405), label="not-allowed"),
         post(
             note_url("note-video"),
-            (LOGIN, 400, 404, 404, 404, 404),
+            (
+                LOGIN,
+                Go(lambda w: f"/notes/{w.draft.public_id}/edit/#h-images", exact=True),
+                404,
+                404,
+                404,
+                404,
+            ),
             perms=("change_note",),
             intact=draft_unchanged,
         ),
@@ -663,7 +677,14 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         get(note_url("note-declaration"), (LOGIN, 405, 405, 405, 405, 405), label="not-allowed"),
         post(
             note_url("note-declaration"),
-            (LOGIN, 400, 404, 404, 404, 404),
+            (
+                LOGIN,
+                Go(lambda w: f"/notes/{w.draft.public_id}/edit/#h-declaration", exact=True),
+                404,
+                404,
+                404,
+                404,
+            ),
             perms=("change_note",),
             data=lambda w: {"degree": ""},
             intact=draft_unchanged,
