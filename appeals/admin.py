@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from appeals import selectors, services
+from appeals import selectors, services, workspace
+from appeals.evidence import pdf_preview
 from appeals.forms import AccountMeasureForm, DecideForm, ReverseDecisionForm, measure_kind
 from appeals.models import Appeal, AppealEvent, AppealEvidence, CompensationVoucher, Decision, DecisionEvent
 from core.admin import ReadOnlyModelAdmin, admin_button, service_form_view
@@ -213,8 +215,9 @@ class AssigneeFilter(admin.SimpleListFilter):
 
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "appellant", "state", "assigned_to", "submitted_at", "due_at", "overdue"]
+    list_display = ["__str__", "appellant", "state", "assigned_to", "submitted_at", "sla", "overdue"]
     list_filter = ["state", OverdueFilter, AssigneeFilter, "decision__kind"]
+    change_form_template = "admin/appeals/appeal/change_form.html"
     list_select_related = ["decision", "appellant", "assigned_to"]
     search_fields = ["public_id", "appellant__email", "decision__subject_title", "reason"]
     ordering = ["due_at"]
@@ -246,6 +249,50 @@ class AppealAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("overdue"), boolean=True)
     def overdue(self, appeal: Appeal) -> bool:
         return appeal.is_overdue
+
+    @admin.display(description=gettext_lazy("service level"), ordering="due_at")
+    def sla(self, appeal: Appeal) -> str:
+        """The time left to decide (or how late it is), per row: the queue's countdown."""
+        if not appeal.is_open:
+            return "—"
+        if appeal.is_overdue:
+            return format_html(
+                '<span class="sunlight-overdue">{}</span>',
+                _("Overdue by %(late)s") % {"late": timesince(appeal.due_at, depth=1)},
+            )
+        return _("Due in %(left)s") % {"left": timeuntil(appeal.due_at, depth=1)}
+
+    def workspace_context(self, request: HttpRequest, appeal: Appeal) -> dict:
+        """Everything a reviewer needs on one page: the decision's subject as the creator made it, the
+        files, the creator's other decisions, and the next appeal in the queue."""
+        context: dict = {
+            "appeal": appeal,
+            "evidence": list(appeal.evidence.all()),
+            "prior": workspace.prior_decisions(appeal),
+            "next_appeal": workspace.next_open_appeal(appeal, user_id=request.user.pk),
+        }
+        for item in context["evidence"]:
+            item.preview = None
+            if item.content_type == "application/pdf":
+                with item.file.open("rb") as handle:
+                    item.preview = pdf_preview(handle)
+        panel = workspace.subject_panel(appeal.decision)
+        if panel is not None:
+            context.update(panel.context)
+            context["subject_template"] = panel.template
+        return context
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        appeal = Appeal.objects.select_related("decision", "appellant").filter(pk=object_id).first()
+        extra = dict(extra_context or {})
+        if appeal is not None:
+            # No "save" on a page with nothing to save: appeals change through "Decide" only.
+            extra.update(
+                self.workspace_context(request, appeal), show_save=False, show_save_and_continue=False
+            )
+        return super().change_view(request, object_id, form_url, extra)
 
     @admin.display(description=gettext_lazy("decision"))
     def decision_link(self, appeal: Appeal) -> str:
@@ -311,10 +358,17 @@ class AppealAdmin(admin.ModelAdmin):
             done=lambda _result: reverse("admin:appeals_appeal_change", args=[appeal.pk]),
             template="admin/appeals/appeal/decide.html",
             context={
-                "appeal": appeal,
+                **self.workspace_context(request, appeal),
                 "title": _("Decide appeal"),
-                "evidence": appeal.evidence.all(),
                 "events": appeal.events.select_related("actor"),
+                "canned_replies": [
+                    {"key": key, "label": label, "texts": texts}
+                    for key, label, texts in workspace.CANNED_REPLIES
+                ],
+                "creator_language": appeal.appellant.language or "en",
+                "creator_language_name": get_language_info(appeal.appellant.language or "en")[
+                    "name_translated"
+                ],
             },
         )
 

@@ -106,3 +106,20 @@ def check(data: bytes) -> CheckedEvidence:
     if fmt not in _IMAGE_TYPES:
         raise UploadRejected("not_allowed")
     return CheckedEvidence(content_type=_IMAGE_TYPES[fmt])
+
+
+# A preview reads at most this much of the first page's text (the admin's CSP shows no embedded PDFs).
+PREVIEW_CHARS = 600
+
+
+def pdf_preview(stream) -> dict | None:  # noqa: ANN001 - a binary file
+    """How many pages, and the start of the first page's text, for a reviewer's preview; None when
+    the file cannot be read (it was checked at upload, so this is rare)."""
+    try:
+        reader = PdfReader(stream)
+        pages = len(reader.pages)
+        text = (reader.pages[0].extract_text() or "") if pages else ""
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+        return None
+    text = " ".join(text.split())
+    return {"pages": pages, "excerpt": text[:PREVIEW_CHARS] + ("…" if len(text) > PREVIEW_CHARS else "")}

@@ -25,3 +25,8 @@ class NotesConfig(AppConfig):
         from notes.notification_kinds import report_reviewed
 
         register("report", report_reviewed)
+
+        from appeals import workspace
+        from notes.moderation import note_panel
+
+        workspace.register("note", note_panel)

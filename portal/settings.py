@@ -103,7 +103,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "allauth",
-    "allauth.account",
+    "accounts.apps.SignInAddressesConfig",
     "allauth.mfa",
     "allauth.headless",
     "csp",

@@ -54,8 +54,20 @@ def test_a_misjudged_creator_appeals_staff_overturn_with_mfa_and_the_label_goes(
     admin.get_by_role("button", name="Sign In").click()
     admin.goto("/admin/appeals/appeal/?assigned=unassigned")
     admin.get_by_role("link", name="Harbour sketch").first.click()
+    # The whole case on the appeal's page: the note and its image, what the scanner found, the
+    # declaration, the evidence previewed, the creator's other decisions (issue 15, item 9).
+    workspace = admin.locator(".sunlight-workspace")
+    expect(workspace.locator(".sunlight-thumbs img")).to_have_count(1)
+    expect(workspace).to_contain_text("AUTOMATIC1111")
+    expect(workspace.locator("img.sunlight-evidence-image")).to_be_visible()
+    expect(admin.locator("input[name=_save]")).to_have_count(0)
+    admin.screenshot(path=str(artifacts / "admin-appeal-workspace.png"), full_page=True)
     admin.get_by_role("link", name="Decide this appeal").click()
     expect(admin.get_by_role("link", name="my-draft.jpg")).to_be_visible()
+    # A prepared reply fills the reply box, to be adapted.
+    admin.locator("#canned-reply").select_option(index=1)
+    assert "drafts" in admin.locator("#id_reply").input_value()
+    admin.screenshot(path=str(artifacts / "admin-appeal-decide-workspace.png"), full_page=True)
     admin.get_by_label("Overturn: reverse the decision").check()
     admin.get_by_label("Reply to the creator").fill(
         "Your draft shows the work is yours. Sorry for the label."
