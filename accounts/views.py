@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
+from accounts.adapters import set_language_cookie
 from accounts.notifications import render as notification_render
 from core.pagination import LIST_PAGE_SIZE
 
@@ -36,8 +38,12 @@ def account(request: HttpRequest) -> HttpResponse:
             display_name=form.cleaned_data["display_name"],
             language=form.cleaned_data["language"],
         )
+        # The account's language is the site's language from this answer on (this message included).
+        translation.activate(form.cleaned_data["language"])
         messages.success(request, _("Your profile was saved."))
-        return redirect("account")
+        response = redirect("account")
+        set_language_cookie(response, form.cleaned_data["language"])
+        return response
     return render(request, "accounts/account.html", {"form": form})
 
 
