@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -15,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import DomainError
-from core.files import delete_on_commit, deleted_on_failure
+from core.files import delete_on_commit, deleted_on_failure, replace_file
+from core.renderlock import render_once
 from core.tasks import enqueue_on_commit
 from core.uploads import UploadRejected, check_declared_size, rejection_error
 from notes import credentials, media, propagation, similarity
@@ -168,19 +166,17 @@ def note_image_download(*, note: Note, image: NoteImage) -> tuple[FieldFile, str
     content_type = propagation.CONTENT_TYPES[image.original_format]
     if image.download_key == key and image.download:
         return image.download, content_type
+
+    def made() -> FieldFile | None:
+        stored = NoteImage.objects.filter(pk=image.pk, download_key=key).first()
+        return stored.download if stored is not None and stored.download else None
+
     # The full-size render (the costly decode) runs outside any database lock, so it never blocks
     # other writes. A short-lived cache lock lets one request render while concurrent first requests
     # wait for its file (bounded): four requests at once decode the image once, not four times.
-    render_lock = f"sunlight:render:{image.pk}:{key}"
-    owner = cache.add(render_lock, 1, timeout=RENDER_LOCK_SECONDS)
-    if not owner:
-        deadline = time.monotonic() + RENDER_LOCK_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(0.2)
-            stored = NoteImage.objects.filter(pk=image.pk, download_key=key).first()
-            if stored is not None and stored.download:
-                return stored.download, content_type
-    try:
+    with render_once(f"sunlight:render:{image.pk}:{key}", seconds=RENDER_LOCK_SECONDS, made=made) as done:
+        if done is not None:
+            return done, content_type
         data, content_type = propagation.render_download(
             image=image, xmp=propagation.xmp_packet(aigc) if aigc is not None else None
         )
@@ -205,20 +201,17 @@ def note_image_download(*, note: Note, image: NoteImage) -> tuple[FieldFile, str
                 # Stored under the unsigned state's key, so the next request with a working
                 # certificate renders a signed copy instead of serving this one for good.
                 key = propagation.download_key(image=image, aigc=aigc, signer="")
-    finally:
-        if owner:  # a waiter that gave up must not free the lock of the request still rendering
-            cache.delete(render_lock)
-    with deleted_on_failure() as written, transaction.atomic():
-        locked = NoteImage.objects.select_for_update().select_related("note").get(pk=image.pk)
-        if locked.download_key == key and locked.download:
-            return locked.download, content_type
-        stale = (locked.download.storage, locked.download.name) if locked.download else None
-        extension = content_type.split("/")[1].replace("jpeg", "jpg")
-        locked.download.save(f"{locked.public_id.hex}-{key[:16]}.{extension}", ContentFile(data), save=False)
-        written.add(locked.download)
-        locked.download_key = key
-        locked.save(update_fields=["download", "download_key"])
-        if stale is not None:
-            storage, name = stale
-            transaction.on_commit(lambda: storage.delete(name))
+        with deleted_on_failure() as written, transaction.atomic():
+            locked = NoteImage.objects.select_for_update().select_related("note").get(pk=image.pk)
+            if locked.download_key == key and locked.download:
+                return locked.download, content_type
+            extension = content_type.split("/")[1].replace("jpeg", "jpg")
+            replace_file(
+                locked.download,
+                name=f"{locked.public_id.hex}-{key[:16]}.{extension}",
+                content=ContentFile(data),
+                written=written,
+            )
+            locked.download_key = key
+            locked.save(update_fields=["download", "download_key"])
     return locked.download, content_type

@@ -12,7 +12,6 @@ import hashlib
 import logging
 import os
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +20,6 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -32,7 +30,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import DomainError
-from core.files import delete_on_commit, deleted_on_failure
+from core.files import copy_to, delete_on_commit, deleted_on_failure, local_copy, replace_file
+from core.renderlock import render_once
 from core.tasks import enqueue_on_commit
 from core.uploads import MEGABYTE, UploadRejected, check_declared_size, rejection_error, rejection_message
 from notes import propagation, video_media
@@ -226,14 +225,12 @@ def video_process(*, video_id: int) -> NoteVideo | None:
             if mine.update(progress=min(percent, 99)) == 0:
                 raise _Abandoned  # removed while transcoding: stop now instead of finishing for nothing
 
-    work = Path(tempfile.mkdtemp(prefix="sunlight-transcode-"))
-    source, target = work / "original", work / "rendition.mp4"
-    try:
-        with video.original.open("rb") as handle, source.open("wb") as out:
-            while chunk := handle.read(CHUNK):
-                out.write(chunk)
+    with local_copy(video.original, prefix="sunlight-transcode-") as work:
+        target = work / "rendition.mp4"
         try:
-            result = video_media.transcode(source, target, limits=video_limits(), progress=progress)
+            result = video_media.transcode(
+                work / "original", target, limits=video_limits(), progress=progress
+            )
         except UploadRejected as exc:
             _fail(video_id, claim=claim, code=exc.code)
             return NoteVideo.objects.filter(pk=video_id).first()
@@ -246,10 +243,6 @@ def video_process(*, video_id: int) -> NoteVideo | None:
             _fail(video_id, claim=claim, code="processing_error")
             return NoteVideo.objects.filter(pk=video_id).first()
         return _attach(video, claim=claim, target=target, poster=result.poster, result=result)
-    finally:
-        for leftover in work.iterdir():
-            leftover.unlink(missing_ok=True)
-        work.rmdir()
 
 
 def _attach(
@@ -370,47 +363,34 @@ def note_video_download(*, note: Note, video: NoteVideo) -> FieldFile:
     key = propagation.video_download_key(video=video, aigc=aigc)
     if video.download_key == key and video.download:
         return video.download
-    render_lock = f"sunlight:render-video:{video.pk}:{key}"
-    owner = cache.add(render_lock, 1, timeout=VIDEO_RENDER_LOCK_SECONDS)
-    if not owner:
-        # Another request is making this very file: wait for it (bounded) instead of copying twice.
-        deadline = time.monotonic() + VIDEO_RENDER_LOCK_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(0.2)
-            stored = NoteVideo.objects.filter(pk=video.pk, download_key=key).first()
-            if stored is not None and stored.download:
-                return stored.download
-    work = Path(tempfile.mkdtemp(prefix="sunlight-download-"))
-    source, target = work / "original", work / "download.mp4"
-    try:
-        with video.original.open("rb") as handle, source.open("wb") as out:
-            while chunk := handle.read(CHUNK):
-                out.write(chunk)
-        if not video_media.remux(source, target):
-            with video.rendition.open("rb") as handle, target.open("wb") as out:
-                while chunk := handle.read(CHUNK):
-                    out.write(chunk)
-        if aigc is not None:
-            video_media.append_xmp(target, propagation.xmp_packet(aigc))
-        with deleted_on_failure() as written, transaction.atomic():
-            locked = NoteVideo.objects.select_for_update().filter(pk=video.pk).first()
-            if locked is None:
-                raise DomainError(_("This note has no video."), code="not_found", status=404)
-            if locked.download_key == key and locked.download:
+
+    def made() -> FieldFile | None:
+        stored = NoteVideo.objects.filter(pk=video.pk, download_key=key).first()
+        return stored.download if stored is not None and stored.download else None
+
+    lock = f"sunlight:render-video:{video.pk}:{key}"
+    with render_once(lock, seconds=VIDEO_RENDER_LOCK_SECONDS, made=made) as done:
+        if done is not None:
+            return done
+        with local_copy(video.original, prefix="sunlight-download-") as work:
+            target = work / "download.mp4"
+            if not video_media.remux(work / "original", target):
+                copy_to(video.rendition, target)
+            if aigc is not None:
+                video_media.append_xmp(target, propagation.xmp_packet(aigc))
+            with deleted_on_failure() as written, transaction.atomic():
+                locked = NoteVideo.objects.select_for_update().filter(pk=video.pk).first()
+                if locked is None:
+                    raise DomainError(_("This note has no video."), code="not_found", status=404)
+                if locked.download_key == key and locked.download:
+                    return locked.download
+                with target.open("rb") as handle:
+                    replace_file(
+                        locked.download,
+                        name=f"{locked.public_id.hex}-{key[:16]}.mp4",
+                        content=File(handle),
+                        written=written,
+                    )
+                locked.download_key = key
+                locked.save(update_fields=["download", "download_key"])
                 return locked.download
-            stale = (locked.download.storage, locked.download.name) if locked.download else None
-            with target.open("rb") as handle:
-                locked.download.save(f"{locked.public_id.hex}-{key[:16]}.mp4", File(handle), save=False)
-            written.add(locked.download)
-            locked.download_key = key
-            locked.save(update_fields=["download", "download_key"])
-            if stale is not None:
-                storage, name = stale
-                transaction.on_commit(lambda: storage.delete(name))
-            return locked.download
-    finally:
-        if owner:  # a waiter that gave up must not free the lock of the request still copying
-            cache.delete(render_lock)
-        for leftover in work.iterdir():
-            leftover.unlink(missing_ok=True)
-        work.rmdir()

@@ -8,31 +8,11 @@ from playwright.sync_api import expect
 
 from appeals import services as ledger
 from appeals.models import Decision
+from tests.browser.support import LOCALES, new_context, sign_in
 from tests.factories import DecisionFactory, UserFactory
 from tests.notes.conftest import make_published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-LOCALES = [("en-US", "en"), ("zh-CN", "zh-hans")]
-
-
-def _sign_in(context, live_server, user) -> None:
-    """A signed-in browser whatever its language (the sign-in form's labels are translated)."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
-def _context(browser, live_server, locale: str, language: str, width: int):
-    return browser.new_context(
-        base_url=live_server.url,
-        locale=locale,
-        viewport={"width": width, "height": 800},
-        extra_http_headers={"Accept-Language": language},
-    )
 
 
 @pytest.mark.parametrize(("locale", "language"), LOCALES)
@@ -43,7 +23,7 @@ def test_a_label_link_from_the_feed_opens_why_this_label_in_view(
     note = make_published(creator, images=1)
     DecisionFactory(subject_owner=creator, subject_id=note.public_id, subject_title=note.title)
     for width in (1280, 390):
-        context = _context(browser, live_server, locale, language, width)
+        context = new_context(browser, live_server, locale, language, width)
         page = context.new_page()
         page.set_default_timeout(15_000)
         page.goto("/")
@@ -67,8 +47,8 @@ def test_a_reversed_decision_reads_as_good_news_with_nothing_to_appeal(
     decision = DecisionFactory(subject_owner=creator, kind=Decision.Kind.LABEL_SUSPECTED)
     ledger.decision_reverse(decision=decision, acting_user=staff, reason="The label was wrong.")
     for width in (1280, 390):
-        context = _context(browser, live_server, locale, language, width)
-        _sign_in(context, live_server, creator)
+        context = new_context(browser, live_server, locale, language, width)
+        sign_in(context, live_server, creator)
         page = context.new_page()
         page.set_default_timeout(15_000)
         page.goto(f"/appeals/decisions/{decision.public_id}/")
@@ -102,7 +82,7 @@ def test_labels_sit_where_the_eye_is_and_say_what_was_declared(
     note = make_published(creator, images=1)  # declared AI-assisted
     DecisionFactory(subject_owner=creator, subject_id=note.public_id, subject_title=note.title)
     for width in (1280, 390):
-        context = _context(browser, live_server, locale, language, width)
+        context = new_context(browser, live_server, locale, language, width)
         page = context.new_page()
         page.set_default_timeout(15_000)
         page.goto("/")
@@ -127,8 +107,8 @@ def test_the_creators_lists_read_on_a_phone_without_sideways_scrolling(
     decision = DecisionFactory(subject_owner=creator, subject_id=note.public_id, subject_title=note.title)
     ledger.decision_reverse(decision=decision, acting_user=staff, reason="The label was wrong.")
     DecisionFactory(subject_owner=creator, subject_title="Another note with a long title, labelled")
-    context = _context(browser, live_server, locale, language, 390)
-    _sign_in(context, live_server, creator)
+    context = new_context(browser, live_server, locale, language, 390)
+    sign_in(context, live_server, creator)
     page = context.new_page()
     page.set_default_timeout(15_000)
     for name, path in (
@@ -150,7 +130,7 @@ def test_a_new_creator_can_ask_for_the_link_again_and_is_signed_in_by_confirming
 
     from tests.support import confirmation_link
 
-    context = _context(browser, live_server, "en-US", "en", 390)
+    context = new_context(browser, live_server, "en-US", "en", 390)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto("/accounts/signup/")
@@ -189,8 +169,8 @@ def test_a_creator_describes_an_image_on_a_phone(
 
     creator = UserFactory(language=language)
     note = make_draft(creator, images=1)
-    context = _context(browser, live_server, locale, language, 390)
-    _sign_in(context, live_server, creator)
+    context = new_context(browser, live_server, locale, language, 390)
+    sign_in(context, live_server, creator)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"/notes/{note.public_id}/edit/")
@@ -211,8 +191,8 @@ def test_a_long_title_shows_its_count_and_is_not_cut(browser, live_server, artif
 
     creator = UserFactory(language=language)
     note = make_draft(creator, images=0)
-    context = _context(browser, live_server, locale, language, 390)
-    _sign_in(context, live_server, creator)
+    context = new_context(browser, live_server, locale, language, 390)
+    sign_in(context, live_server, creator)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"/notes/{note.public_id}/edit/")
@@ -241,8 +221,8 @@ def test_notifications_read_as_one_line_in_the_readers_language_with_links(
     appeal = appeals.appeal_file(decision=decision, appellant=creator, reason="I painted it myself.")
     appeals.appeal_decide(appeal=appeal, outcome="overturned", acting_user=staff, reply="The drafts show it.")
     for width in (1280, 390):
-        context = _context(browser, live_server, locale, language, width)
-        _sign_in(context, live_server, creator)
+        context = new_context(browser, live_server, locale, language, width)
+        sign_in(context, live_server, creator)
         page = context.new_page()
         page.set_default_timeout(15_000)
         page.goto("/notifications/")
@@ -273,8 +253,8 @@ def test_declaring_quickly_apply_to_all_and_declare_it_as_the_files_say(
     for index, data in enumerate([jpeg_bytes(), a1111_png_bytes(), jpeg_bytes(color=(9, 9, 9))]):
         services.note_image_add(note=note, acting_user=creator, data=data, filename=f"lake{index + 1}")
     for width in (1280, 390):
-        context = _context(browser, live_server, locale, language, width)
-        _sign_in(context, live_server, creator)
+        context = new_context(browser, live_server, locale, language, width)
+        sign_in(context, live_server, creator)
         page = context.new_page()
         page.set_default_timeout(15_000)
         page.goto(f"/notes/{note.public_id}/edit/")

@@ -8,31 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from notes.models import Note, NoteVideo
+from tests.browser.support import LOCALES, new_context, sign_in
 from tests.factories import UserFactory
 from tests.notes.conftest import make_published
 from tests.notes.videos import clip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-LOCALES = [("en-US", "en"), ("zh-CN", "zh-hans")]
-
-
-def _sign_in(context, live_server, user) -> None:
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
-def _context(browser, live_server, locale: str, language: str, width: int):
-    return browser.new_context(
-        base_url=live_server.url,
-        locale=locale,
-        viewport={"width": width, "height": 900},
-        extra_http_headers={"Accept-Language": language},
-    )
 
 
 @pytest.mark.parametrize(("locale", "language"), LOCALES)
@@ -44,8 +25,8 @@ def test_a_painter_publishes_an_animated_painting_and_a_reader_watches_it_labell
     movie = tmp_path / "cranes.mp4"
     movie.write_bytes(clip(seconds=3, size=(320, 240)))
 
-    context = _context(browser, live_server, locale, language, 1280)
-    _sign_in(context, live_server, painter)
+    context = new_context(browser, live_server, locale, language, 1280, 900)
+    sign_in(context, live_server, painter)
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto("/notes/new/")
@@ -88,7 +69,7 @@ def test_a_painter_publishes_an_animated_painting_and_a_reader_watches_it_labell
         else "作者声明：笔记含AI合成内容"
     )
     for width in (1280, 390):
-        reader = _context(browser, live_server, locale, language, width)
+        reader = new_context(browser, live_server, locale, language, width, 900)
         page = reader.new_page()
         page.set_default_timeout(30_000)
         page.goto("/")
