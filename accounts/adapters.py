@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.core.internal.httpkit import is_headless_request
 from django.conf import settings
 from django.http import HttpRequest
@@ -36,6 +38,24 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         message = self.render_mail(template_prefix, email, context)
         services.email_enqueue(message=message)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: object) -> bool:
+        """No second password prompt on the staff sign-in path: setting up a *first* authenticator app
+        within minutes of signing in with the password (the admin sends staff there) counts as
+        recent. Changing or removing an existing authenticator still asks for the password."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = context.request
+        if not required or app != "allauth.mfa" or request is None or not request.user.is_authenticated:
+            return required
+        from allauth.account import app_settings as account_settings
+        from allauth.account.internal.flows.login import get_authentication_records
+        from allauth.mfa.models import Authenticator
+
+        if Authenticator.objects.filter(user=request.user).exists():
+            return True
+        records = get_authentication_records(request, request.user)
+        signed_in = [r["at"] for r in records if r.get("method") == "password" and "at" in r]
+        return not signed_in or time.time() - signed_in[-1] >= account_settings.REAUTHENTICATION_TIMEOUT
 
     def post_login(self, request: HttpRequest, user, **kwargs: object):  # noqa: ANN001, ANN201 - allauth's signature
         """After sign-in the site speaks the account's language (its setting wins over the browser's),
