@@ -18,6 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_misjudged_creator_appeals_staff_overturn_with_mfa_and_the_label_goes(
     browser, live_server, creator, staff, tmp_path, artifacts, django_capture_on_commit_callbacks
 ):
+    for person in (creator, staff):  # English-speaking accounts: the site follows the account's language
+        person.language = "en"
+        person.save(update_fields=["language"])
     decision = labelled_note_decision(creator, django_capture_on_commit_callbacks)
     note_url = f"/notes/{decision.subject_id}/"
     secret = generate_totp_secret()

@@ -31,6 +31,9 @@ def test_staff_escalate_a_case_the_creator_appeals_and_the_overturn_lifts_it(
     )
     secret = generate_totp_secret()
     moderator.authenticator_set.all().delete()
+    for person in (creator, moderator):  # English-speaking accounts: the site follows the account's language
+        person.language = "en"
+        person.save(update_fields=["language"])
     TOTP.activate(moderator, secret)
 
     staff_ctx = browser.new_context(

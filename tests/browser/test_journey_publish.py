@@ -11,6 +11,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _login(page, email: str) -> None:
+    """Sign in through the form as an English-speaking account (after sign-in the site speaks the
+    account's language, whatever the browser's)."""
+    from accounts.models import User
+
+    User.objects.filter(email=email).update(language="en")
     page.goto("/accounts/login/")
     page.get_by_label("Email:").fill(email)
     page.get_by_label("Password:").fill(PASSWORD)

@@ -46,6 +46,8 @@ def test_a_reader_reports_a_note_and_hears_back(browser, live_server, creator, a
     secret = generate_totp_secret()
     moderator.authenticator_set.all().delete()
     TOTP.activate(moderator, secret)
+    moderator.language = "en"  # an English-speaking moderator: the admin follows the account's language
+    moderator.save(update_fields=["language"])
     desk = browser.new_context(base_url=live_server.url, locale="en-US")
     admin = desk.new_page()
     admin.set_default_timeout(15_000)

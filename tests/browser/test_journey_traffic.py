@@ -97,8 +97,11 @@ def test_a_creator_reads_their_traffic_and_boosts_a_note_with_a_voucher(
 
 
 def _login_zh(page, email: str) -> None:
+    """Sign in through the form as a Chinese-speaking account (the site follows the account's language)."""
+    from accounts.models import User
     from tests.factories import PASSWORD
 
+    User.objects.filter(email=email).update(language="zh-hans")
     page.goto("/accounts/login/")
     page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)
