@@ -133,6 +133,11 @@ _FAILED_FORM = "sunlight:failed-form"
 _ANCHORS = {"note": "#h-text", "images": "#h-images", "video": "#h-images", "declaration": "#h-declaration"}
 
 
+def _back_to_edit(note: Note, anchor: str) -> HttpResponse:
+    """The edit page, at the section an action concerns."""
+    return redirect(reverse("note-edit", kwargs={"note_id": note.public_id}) + anchor)
+
+
 def _refused(request: HttpRequest, note: Note, name: str, form: forms.Form) -> HttpResponse:
     """Back to the edit page by redirect (post/redirect/get): reloading it never sends the form
     again, and what was typed (never a file) and why it was refused are shown there once."""
@@ -140,7 +145,7 @@ def _refused(request: HttpRequest, note: Note, name: str, form: forms.Form) -> H
     if name in ("note", "declaration"):
         typed = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
     request.session[_FAILED_FORM] = {"name": name, "data": typed, "errors": form.errors.get_json_data()}
-    return redirect(reverse("note-edit", kwargs={"note_id": note.public_id}) + _ANCHORS[name])
+    return _back_to_edit(note, _ANCHORS[name])
 
 
 def _restored(form: forms.Form, errors: dict, *, replace: bool = False) -> forms.Form:
@@ -392,7 +397,7 @@ def note_video_upload(request: HttpRequest, note_id: str) -> HttpResponse:
             messages.success(
                 request, _("Video added. It is being prepared for playback; you can keep working.")
             )
-            return redirect(reverse("note-edit", kwargs={"note_id": note.public_id}) + "#h-images")
+            return _back_to_edit(note, "#h-images")
     return _refused(request, note, "video", form)
 
 
@@ -406,7 +411,7 @@ def note_video_remove(request: HttpRequest, note_id: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Video removed."))
-    return redirect(reverse("note-edit", kwargs={"note_id": note.public_id}) + "#h-images")
+    return _back_to_edit(note, "#h-images")
 
 
 @login_required
@@ -473,7 +478,7 @@ def note_image_alt(request: HttpRequest, note_id: str, image_id: str) -> HttpRes
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The image description was saved."))
-    return redirect(reverse("note-edit", kwargs={"note_id": note.public_id}) + "#h-images")
+    return _back_to_edit(note, "#h-images")
 
 
 @login_required
@@ -527,7 +532,7 @@ def note_declaration_from_evidence(request: HttpRequest, note_id: str) -> HttpRe
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Your declaration now says what the files say. Check it, then publish."))
-    return redirect(reverse("note-edit", kwargs={"note_id": note.public_id}) + "#h-declaration")
+    return _back_to_edit(note, "#h-declaration")
 
 
 @login_required
@@ -539,7 +544,7 @@ def note_publish(request: HttpRequest, note_id: str) -> HttpResponse:
     except (DomainError, ValidationError) as exc:
         # Back to the edit page (post/redirect/get): a reload never publishes again by surprise.
         request.session[_PUBLISH_ERRORS] = [exc.message] if isinstance(exc, DomainError) else exc.messages
-        return redirect(reverse("note-edit", kwargs={"note_id": note.public_id}) + "#publish")
+        return _back_to_edit(note, "#publish")
     messages.success(request, _("Your note is published."))
     return redirect("note-detail", note_id=note.public_id)
 
