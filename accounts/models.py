@@ -48,7 +48,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     # Part of every session's auth hash: raising it signs the account out everywhere — browser
     # sessions and the app's session tokens alike (accounts.services.user_sessions_revoke).
-    session_version = models.PositiveIntegerField(default=0, editable=False)
+    session_version = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("session version")
+    )
 
     objects = UserManager()
 
@@ -96,7 +98,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Notification(models.Model):
     """An in-app message to one user; the same event may also go out by email."""
 
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
     kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)

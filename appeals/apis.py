@@ -21,6 +21,10 @@ class DecisionOutputSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id")
     kind_display = serializers.CharField(source="get_kind_display")
     state_display = serializers.CharField(source="get_state_display")
+    rule = serializers.CharField(
+        source="rule_text",
+        help_text="The guideline applied, in the reader's language (as recorded when it is another one).",
+    )
 
     class Meta:
         model = Decision

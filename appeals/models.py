@@ -228,7 +228,9 @@ class DecisionEvent(models.Model):
         REVERSED = "reversed", _("Decision reversed")
         EXPIRED = "expired", _("Decision expired")
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="events")
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="events", verbose_name=_("decision")
+    )
     kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -361,13 +363,17 @@ class Appeal(models.Model):
 class AppealEvidence(models.Model):
     """A file the creator attached: drafts, process photos, a screen recording still, a PDF."""
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(upload_to=_evidence_path, storage=_evidence_storage, max_length=200)
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("appeal")
+    )
+    file = models.FileField(
+        upload_to=_evidence_path, storage=_evidence_storage, max_length=200, verbose_name=_("file")
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=40)
     size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    uploaded_at = models.DateTimeField(default=timezone.now, verbose_name=_("uploaded"))
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -391,14 +397,21 @@ class AppealEvent(models.Model):
         VOUCHER = "voucher", _("Compensation voucher issued")
         INTERNAL_NOTE = "internal_note", _("Internal note")
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal")
     )
-    message = models.TextField(blank=True)
-    internal = models.BooleanField(default=False)
-    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    message = models.TextField(blank=True, verbose_name=_("message"))
+    internal = models.BooleanField(default=False, verbose_name=_("staff only"))
+    at = models.DateTimeField(default=timezone.now, verbose_name=_("when"))
 
     class Meta:
         ordering = ["at", "id"]
@@ -413,11 +426,20 @@ class CompensationVoucher(models.Model):
     """Traffic granted once when an overturned decision had cost the creator reach."""
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vouchers")
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="vouchers")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vouchers", verbose_name=_("owner")
+    )
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="vouchers", verbose_name=_("decision")
+    )
     # The appeal that overturned the decision; null when staff reversed it on their own initiative.
     appeal = models.ForeignKey(
-        Appeal, on_delete=models.PROTECT, null=True, blank=True, related_name="vouchers"
+        Appeal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vouchers",
+        verbose_name=_("appeal"),
     )
     impressions = models.PositiveIntegerField(_("extra impressions"))
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)

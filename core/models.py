@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxTask(models.Model):
@@ -12,12 +13,12 @@ class OutboxTask(models.Model):
     ``core.tasks.resend_outbox`` hands it over when it is back. No committed work is lost.
     """
 
-    task = models.CharField(max_length=200)
-    args = models.JSONField(default=list)
-    created_at = models.DateTimeField(default=timezone.now)
+    task = models.CharField(max_length=200, verbose_name=_("task"))
+    args = models.JSONField(default=list, verbose_name=_("arguments"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created"))
     # Set while a sweeper is sending the row, so two sweepers never send it twice.
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed"))
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from notes.models import ProvenanceSignal
+from notes.provenance.dst import code_of
 
 
 def _image(position: int | None) -> str:
@@ -33,6 +34,71 @@ def action_word(action: str) -> str:
     }.get(action, action.removeprefix("c2pa."))
 
 
+def source_type_words(code: str) -> str:
+    """What an IPTC digital source type code means, in the reader's language ("" when unknown)."""
+    return {
+        "trainedAlgorithmicMedia": _("made by a trained AI model"),
+        "compositeWithTrainedAlgorithmicMedia": _("a composite that includes AI-generated parts"),
+        "compositeSynthetic": _("a composite of synthetic elements"),
+        "algorithmicMedia": _("made by an algorithm, not by a trained AI model"),
+        "algorithmicallyEnhanced": _("enhanced by an algorithm"),
+        "dataDrivenMedia": _("made from data, such as a chart"),
+        "digitalCapture": _("captured by a camera or scanner"),
+        "compositeCapture": _("a composite of camera captures"),
+        "screenCapture": _("a screenshot"),
+        "digitalArt": _("digital art made by a person"),
+        "digitalCreation": _("digital art made by a person"),
+        "virtualRecording": _("a recording of a virtual scene"),
+        "humanEdits": _("edited by a person"),
+        "minorHumanEdits": _("lightly edited by a person"),
+        "negativeFilm": _("scanned from a film negative"),
+        "positiveFilm": _("scanned from a film slide"),
+        "print": _("scanned from a print"),
+    }.get(code_of(code or ""), "")
+
+
+def source_type_text(code: str) -> str:
+    """An IPTC code quoted as written, then explained: “trainedAlgorithmicMedia” (made by a trained AI
+    model). The code is a technical term readers may search for; the words say what it means."""
+    bare = code_of(code or "") or "?"
+    words = source_type_words(bare)
+    return _("“%(code)s” (%(meaning)s)") % {"code": bare, "meaning": words} if words else f"“{bare}”"
+
+
+def where_text(location: str) -> str:
+    """Where in a file a signal was found, in the reader's words: "the EXIF field Software"."""
+    container, _sep, field = (location or "").partition(":")
+    if container == "alpha" and field == "stealth":
+        return _("data hidden in the image's transparency channel")
+    field = field or location
+    where = {
+        "xmp": _("the XMP metadata field %(field)s"),
+        "exif": _("the EXIF metadata field %(field)s"),
+        "png": _("the PNG text field %(field)s"),
+        "mp4": _("the MP4 metadata field %(field)s"),
+        "matroska": _("the WebM/Matroska tag %(field)s"),
+        "c2pa": _("its Content Credentials (%(field)s)"),
+    }.get(container)
+    return where % {"field": field} if where else location
+
+
+def aigc_label_words(label: str) -> str:
+    """The value of GB 45438's Label field in words: 1 AI-generated, 2 possibly, 3 suspected."""
+    return {
+        "1": _("generated or synthesised by AI"),
+        "2": _("possibly generated or synthesised by AI"),
+        "3": _("suspected to be generated or synthesised by AI"),
+    }.get(str(label).strip(), _("a value the standard does not define"))
+
+
+def tool_name(name: str) -> str:
+    """A generator's name as shown; the names the reader describes rather than reads are translated."""
+    return {
+        "Stable Diffusion (unknown front end)": _("Stable Diffusion (front end unknown)"),
+        "AUTOMATIC1111-compatible": _("an AUTOMATIC1111-compatible Stable Diffusion tool"),
+    }.get(name, name)
+
+
 def history_text(details: dict, *, lead: bool = True) -> str:
     """How a derived image came to be, from its C2PA ingredient chain; "" when it has none. Without
     ``lead`` the sentence goes under a "History" heading of its own."""
@@ -46,7 +112,7 @@ def history_text(details: dict, *, lead: bool = True) -> str:
     ]
     values = {
         "steps": ", ".join(dict.fromkeys(steps)) or _("opened"),
-        "source": details.get("derived_from") or _("an unknown tool"),
+        "source": tool_name(details.get("derived_from") or "") or _("an unknown tool"),
     }
     if lead:
         return _("Its history: %(steps)s, from material made with %(source)s.") % values
@@ -64,17 +130,17 @@ def describe(signal: ProvenanceSignal, position: int | None) -> str:
             ) % {"image": image}
         return _("%(image)s: a metadata block (%(where)s) could not be read.") % {
             "image": image,
-            "where": signal.location,
+            "where": where_text(signal.location),
         }
     if signal.kind == "c2pa" and signal.location == "c2pa:ingredient":
         return _(
             "%(image)s was made from material whose Content Credentials, signed by %(signer)s and made with "
-            "%(generator)s, declare it “%(code)s”."
+            "%(generator)s, declare it %(code)s."
         ) % {
             "image": image,
             "signer": d.get("signer") or _("an unknown signer"),
-            "generator": d.get("generator") or _("an unknown tool"),
-            "code": d.get("digital_source_type") or "?",
+            "generator": tool_name(d.get("generator") or "") or _("an unknown tool"),
+            "code": source_type_text(d.get("digital_source_type") or ""),
         }
     if signal.kind == "c2pa":
         state = {
@@ -94,7 +160,7 @@ def describe(signal: ProvenanceSignal, position: int | None) -> str:
             "image": image,
             "signer": d.get("signer") or _("an unknown signer"),
             "state": state,
-            "generator": d.get("generator") or _("an unknown tool"),
+            "generator": tool_name(d.get("generator") or "") or _("an unknown tool"),
             "claim": claim,
         }
         history = history_text(d)
@@ -102,15 +168,20 @@ def describe(signal: ProvenanceSignal, position: int | None) -> str:
             sentence += " " + history
         return sentence
     if signal.kind == "iptc_dst":
-        return _("%(image)s's metadata gives its digital source type as “%(code)s”.") % {
+        return _("%(image)s's metadata gives its digital source type as %(code)s.") % {
             "image": image,
-            "code": d.get("code", signal.value),
+            "code": source_type_text(d.get("code", signal.value)),
         }
     if signal.kind == "aigc":
         sentence = _(
-            "%(image)s carries the implicit AI label of GB 45438-2025 "
-            "(Label %(label)s, producer %(producer)s)."
-        ) % {"image": image, "label": d.get("label", "?"), "producer": d.get("producer") or "?"}
+            "%(image)s carries the implicit AI label of GB 45438-2025, which says the content is "
+            "%(meaning)s (Label %(label)s, producer code %(producer)s)."
+        ) % {
+            "image": image,
+            "meaning": aigc_label_words(d.get("label", "")),
+            "label": d.get("label", "?"),
+            "producer": d.get("producer") or "?",
+        }
         if d.get("propagator"):
             sentence += " " + _("It was passed on by %(propagator)s (propagation id %(id)s).") % {
                 "propagator": d["propagator"],
@@ -118,17 +189,21 @@ def describe(signal: ProvenanceSignal, position: int | None) -> str:
             }
         return sentence
     if signal.kind == "generator":
-        return _("%(image)s contains generation parameters written by %(generator)s.") % {
+        return _(
+            "%(image)s contains generation parameters (the prompt and settings of an AI image "
+            "generator) written by %(generator)s, in %(where)s."
+        ) % {
             "image": image,
-            "generator": d.get("generator", "?"),
+            "generator": tool_name(d.get("generator", "?")),
+            "where": where_text(signal.location),
         }
     if signal.kind == "generator_hint":
         return _("%(image)s's metadata names an AI generator (%(generator)s) in %(where)s.") % {
             "image": image,
-            "generator": d.get("generator", "?"),
-            "where": signal.location,
+            "generator": tool_name(d.get("generator", "?")),
+            "where": where_text(signal.location),
         }
-    return _("%(image)s: %(where)s") % {"image": image, "where": signal.location}
+    return _("%(image)s: %(where)s") % {"image": image, "where": where_text(signal.location)}
 
 
 def transient_signal(data: dict) -> ProvenanceSignal:

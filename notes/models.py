@@ -87,7 +87,7 @@ class Note(models.Model):
         _("body"), blank=True, max_length=BODY_MAX, validators=[MaxLengthValidator(BODY_MAX)]
     )
     # The sanitised HTML of ``body``, rendered by notes.services.note_render_body whenever body changes.
-    body_html = models.TextField(editable=False, blank=True)
+    body_html = models.TextField(editable=False, blank=True, verbose_name=_("body (HTML)"))
     topics = models.ManyToManyField(Topic, related_name="notes", blank=True, verbose_name=_("topics"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -212,20 +212,29 @@ class NoteImage(models.Model):
     phash = models.CharField(_("perceptual hash"), max_length=16, blank=True, editable=False)
     display = models.ImageField(_("display image"), upload_to=_derivative_path, max_length=200)
     # The label state the display copy's platform Content Credentials were signed for ("" : none).
-    display_key = models.CharField(max_length=64, blank=True, editable=False)
+    display_key = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("display copy key")
+    )
     thumbnail = models.ImageField(_("thumbnail"), upload_to=_derivative_path, max_length=200)
     alt_text = models.CharField(_("description"), max_length=ALT_TEXT_MAX, blank=True)
     # The original-size download, rendered once per label state (notes.propagation) and then served
     # as stored bytes; ``download_key`` names the state it was rendered for.
     download = models.FileField(
-        upload_to=_download_path, storage=_originals_storage, max_length=200, blank=True, editable=False
+        upload_to=_download_path,
+        storage=_originals_storage,
+        max_length=200,
+        blank=True,
+        editable=False,
+        verbose_name=_("download copy"),
     )
-    download_key = models.CharField(max_length=64, blank=True, editable=False)
+    download_key = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("download copy key")
+    )
     # The creator's answer for this image; null until declared (never defaulted silently).
     ai_degree = models.CharField(  # noqa: DJ001 - null means "not answered", distinct from "none"
         _("AI use in this image"), max_length=12, choices=Degree.choices, null=True
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("created"))
 
     class Meta:
         ordering = ["position", "id"]
@@ -269,11 +278,15 @@ class Declaration(models.Model):
 class DeclarationChange(models.Model):
     """History of a declaration after publishing: who changed it, when, from what to what."""
 
-    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="declaration_changes")
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(default=timezone.now)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField()
+    note = models.ForeignKey(
+        Note, on_delete=models.CASCADE, related_name="declaration_changes", verbose_name=_("note")
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by")
+    )
+    changed_at = models.DateTimeField(default=timezone.now, verbose_name=_("changed"))
+    before = models.JSONField(null=True, blank=True, verbose_name=_("before"))
+    after = models.JSONField(verbose_name=_("after"))
 
     class Meta:
         ordering = ["changed_at", "id"]
@@ -318,17 +331,22 @@ class Label(models.Model):
         METADATA = "metadata", _("File metadata")
         DETECTION = "detection", _("Platform detection")
 
-    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="labels")
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="labels", verbose_name=_("note"))
     tier = models.CharField(_("tier"), max_length=12, choices=Tier.choices)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     # Evidence shown in "why this label": plain facts, e.g. which images, which tools.
-    evidence = models.JSONField(default=dict, blank=True)
+    evidence = models.JSONField(default=dict, blank=True, verbose_name=_("evidence"))
     # The decision that attached a platform label (confirmed/suspected); null for declared.
     decision = models.ForeignKey(
-        "appeals.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="labels"
+        "appeals.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="labels",
+        verbose_name=_("decision"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created"))
 
     objects = LabelQuerySet.as_manager()
 
@@ -379,14 +397,16 @@ class ImageScan(models.Model):
         DONE = "done", _("Scanned")
         FAILED = "failed", _("Scan failed")
 
-    image = models.OneToOneField(NoteImage, on_delete=models.CASCADE, related_name="scan")
+    image = models.OneToOneField(
+        NoteImage, on_delete=models.CASCADE, related_name="scan", verbose_name=_("image")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     tier = models.CharField(_("tier"), max_length=12, blank=True, choices=SCAN_TIERS)
     kind = models.CharField(_("kind"), max_length=12, blank=True, choices=SCAN_KINDS)
     # The bytes that were read: a retry of the same bytes is a no-op.
-    sha256 = models.CharField(max_length=64, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("SHA-256"))
     scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
+    error = models.CharField(max_length=300, blank=True, verbose_name=_("error"))
 
     class Meta:
         verbose_name = _("provenance scan")
@@ -410,14 +430,16 @@ class ImageScan(models.Model):
 class ProvenanceSignal(models.Model):
     """One piece of evidence found in an image's original bytes, with where and the raw value."""
 
-    image = models.ForeignKey(NoteImage, on_delete=models.CASCADE, related_name="signals")
+    image = models.ForeignKey(
+        NoteImage, on_delete=models.CASCADE, related_name="signals", verbose_name=_("image")
+    )
     kind = models.CharField(_("kind"), max_length=20)
     location = models.CharField(_("found in"), max_length=80)
     value = models.TextField(_("raw value"), blank=True)
     ai = models.CharField(_("AI claim"), max_length=12, blank=True, choices=SCAN_KINDS)
     tier = models.CharField(_("tier"), max_length=12, choices=SCAN_TIERS[1:])
     readable = models.BooleanField(_("readable"), default=True)
-    details = models.JSONField(default=dict, blank=True)
+    details = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
 
     class Meta:
         ordering = ["image_id", "id"]
@@ -495,7 +517,9 @@ class NoteVideo(models.Model):
     )
     scan_tier = models.CharField(_("tier"), max_length=12, blank=True, choices=SCAN_TIERS)
     scan_kind = models.CharField(_("kind"), max_length=12, blank=True, choices=SCAN_KINDS)
-    scan_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    scan_sha256 = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("scanned file SHA-256")
+    )
     signals = models.JSONField(_("provenance signals"), default=list, blank=True)
     scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
 
@@ -531,10 +555,17 @@ class NoteVideo(models.Model):
     # The original-quality download (streams copied, metadata dropped, the platform's label in the
     # XMP box), rendered once per label state like an image's.
     download = models.FileField(
-        upload_to=_download_path, storage=_originals_storage, max_length=200, blank=True, editable=False
+        upload_to=_download_path,
+        storage=_originals_storage,
+        max_length=200,
+        blank=True,
+        editable=False,
+        verbose_name=_("download copy"),
     )
-    download_key = models.CharField(max_length=64, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    download_key = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("download copy key")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("created"))
 
     class Meta:
         verbose_name = _("video")
@@ -705,10 +736,12 @@ class NoteFingerprint(models.Model):
     """What the originality check compares: a MinHash of the note's text (datasketch) and the
     perceptual hashes of its images, with the LSH keys that find candidates by index."""
 
-    note = models.OneToOneField(Note, on_delete=models.CASCADE, related_name="fingerprint")
+    note = models.OneToOneField(
+        Note, on_delete=models.CASCADE, related_name="fingerprint", verbose_name=_("note")
+    )
     # SHA-256 of the normalised text and the image hashes the fingerprint was built from.
-    source = models.CharField(max_length=64)
-    minhash = models.BinaryField(blank=True)
+    source = models.CharField(max_length=64, verbose_name=_("source"))
+    minhash = models.BinaryField(blank=True, verbose_name=_("MinHash"))
 
     class Meta:
         verbose_name = _("note fingerprint")
@@ -721,8 +754,10 @@ class NoteFingerprint(models.Model):
 class SimilarityKey(models.Model):
     """One LSH key of a note: a band of its text MinHash, or a 16-bit chunk of an image hash."""
 
-    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="similarity_keys")
-    key = models.BigIntegerField()
+    note = models.ForeignKey(
+        Note, on_delete=models.CASCADE, related_name="similarity_keys", verbose_name=_("note")
+    )
+    key = models.BigIntegerField(verbose_name=_("key"))
 
     class Meta:
         verbose_name = _("similarity key")
@@ -942,9 +977,16 @@ class Report(models.Model):
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     subject_type = models.CharField(_("about"), max_length=10, choices=SubjectType.choices)
-    note = models.ForeignKey(Note, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
+    note = models.ForeignKey(
+        Note, on_delete=models.CASCADE, null=True, blank=True, related_name="reports", verbose_name=_("note")
+    )
     comment = models.ForeignKey(
-        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+        Comment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("comment"),
     )
     # The account reported, or whose note or comment is: never one of the reporters.
     account = models.ForeignKey(
@@ -954,7 +996,7 @@ class Report(models.Model):
         verbose_name=_("account"),
     )
     # "note:<uuid>", "comment:<uuid>" or "account:<uuid>": what the report is about, in one column.
-    subject_key = models.CharField(max_length=60, editable=False)
+    subject_key = models.CharField(max_length=60, editable=False, verbose_name=_("subject key"))
     category = models.CharField(_("category"), max_length=24, choices=Category.choices)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     filings_count = models.PositiveIntegerField(_("reports"), default=1)
@@ -1005,7 +1047,9 @@ class Report(models.Model):
 class ReportFiling(models.Model):
     """One reader's report, with their words; they are told the outcome."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="filings")
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="filings", verbose_name=_("report")
+    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

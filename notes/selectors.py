@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from appeals.models import Appeal, Decision
 from core.pagination import FEED_PAGE_SIZE
-from notes.evidence_text import action_word, describe, history_text, transient_signal
+from notes.evidence_text import (
+    action_word,
+    describe,
+    history_text,
+    source_type_text,
+    tool_name,
+    transient_signal,
+)
 from notes.models import (
     Boost,
     Degree,
@@ -293,13 +300,13 @@ def image_credentials(image: NoteImage) -> dict | None:
         "readable": True,
         "signer": details.get("signer") or _("an unknown signer"),
         "state": details.get("validation_state", ""),
-        "generator": details.get("generator") or _("an unknown tool"),
+        "generator": tool_name(details.get("generator") or "") or _("an unknown tool"),
         "actions": [action_word(a) for a in details.get("actions") or [] if a not in ("c2pa.opened",)],
         "history": history_text(details, lead=False),
         "ingredients": [
             {
-                "generator": (s.details or {}).get("generator") or _("an unknown tool"),
-                "source_type": (s.details or {}).get("digital_source_type") or "",
+                "generator": tool_name((s.details or {}).get("generator") or "") or _("an unknown tool"),
+                "source_type": source_type_text((s.details or {}).get("digital_source_type") or ""),
             }
             for s in signals
             if s.location == "c2pa:ingredient"

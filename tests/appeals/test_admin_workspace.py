@@ -43,7 +43,7 @@ def test_the_appeal_page_shows_the_whole_case(staff_client, appeal, page):
     html = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     # The note as published, its image, what the scanner found, the declaration.
     assert "Harbour sketch" in html and "sunlight-thumbs" in html
-    assert "contains generation parameters written by AUTOMATIC1111-compatible" in html
+    assert "written by an AUTOMATIC1111-compatible Stable Diffusion tool" in html
     assert "The creator&#x27;s declaration" in html or "The creator's declaration" in html
     # The evidence previewed: the image shown, the PDF's pages counted.
     assert 'class="sunlight-evidence-image"' in html and "1 page" in html

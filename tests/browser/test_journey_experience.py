@@ -4,6 +4,7 @@ label?" below the sticky header; a reversed decision's page is good news, with n
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
 from appeals import services as ledger
@@ -274,3 +275,47 @@ def test_declaring_quickly_apply_to_all_and_declare_it_as_the_files_say(
         context.close()
     degrees = list(note.images.order_by("position").values_list("ai_degree", flat=True))
     assert degrees == ["none", "generated", "none"]
+
+
+@pytest.mark.parametrize(("locale", "language", "explained", "guideline"), [
+    ("en-US", "en", "in the PNG text field", "All content made with AI must be actively marked"),
+    ("zh-CN", "zh-hans", "（AI图像生成工具的提示词和设置）", None),
+])  # fmt: skip
+def test_why_this_label_explains_its_terms_in_the_readers_language(
+    browser,
+    live_server,
+    artifacts,
+    django_capture_on_commit_callbacks,
+    locale,
+    language,
+    explained,
+    guideline,
+):
+    """Item 10: the scanner's findings inside a Chinese sentence are explained in Chinese, and the
+    decision names its guideline in the reader's language, whatever language it was recorded in."""
+    from tests.appeals.conftest import labelled_note_decision
+
+    creator = UserFactory(language="en")
+    decision = labelled_note_decision(creator, django_capture_on_commit_callbacks)
+    with translation.override(language):
+        rule = str(Decision.RuleCode(decision.rule_code).label)
+    assert guideline is None or rule == guideline
+    for width in (1280, 390):
+        context = new_context(browser, live_server, locale, language, width)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"/notes/{decision.subject_id}/#label-suspected")
+        why = page.locator("details#label-suspected")
+        expect(why).to_have_attribute("open", "")
+        expect(why).to_contain_text(explained)
+        page.screenshot(path=str(artifacts / f"why-label-terms-{language}-{width}.png"))
+        context.close()
+    creator.language = language
+    creator.save(update_fields=["language"])
+    context = new_context(browser, live_server, locale, language, 390)
+    sign_in(context, live_server, creator)
+    page = context.new_page()
+    page.goto(f"/appeals/decisions/{decision.public_id}/")
+    expect(page.locator("dd a[href='/guidelines/']")).to_have_text(rule)
+    page.screenshot(path=str(artifacts / f"decision-guideline-{language}-390.png"), full_page=True)
+    context.close()

@@ -26,7 +26,7 @@ def test_the_creator_is_shown_the_evidence_publishes_anyway_and_gets_a_reasoned_
 
     # Before publishing, the creator sees what the platform sees, in plain words.
     expect(
-        page.get_by_text("contains generation parameters written by AUTOMATIC1111-compatible").first
+        page.get_by_text("written by an AUTOMATIC1111-compatible Stable Diffusion tool").first
     ).to_be_visible()
     page.locator("input[name=degree][value=none]").check()
     page.get_by_role("button", name="Save declaration").click()

@@ -30,7 +30,7 @@ def test_a_real_worker_scans_uploads_and_labels_undeclared_ai(celery_worker, cli
     wait_for(lambda: ImageScan.objects.filter(image__note=note, status="done").count() == 2)
     assert client.get(f"/notes/{note.public_id}/scan-status/").json() == {"pending": 0, "images": 2}
     html = client.get(f"/notes/{note.public_id}/edit/").content.decode()
-    assert "generation parameters written by AUTOMATIC1111-compatible" in html
+    assert "written by an AUTOMATIC1111-compatible Stable Diffusion tool, in the PNG text field" in html
 
     images = list(note.images.order_by("position"))
     client.post(

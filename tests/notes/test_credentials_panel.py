@@ -42,7 +42,7 @@ def test_a_derived_image_shows_its_history_and_ai_material(client, creator):
     note = _published_with(creator, cropped)
     html = client.get(f"/notes/{note.public_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "cropped, from material made with ExampleGen 1.0." in html
-    assert "made with ExampleGen 1.0 (trainedAlgorithmicMedia)" in html
+    assert "made with ExampleGen 1.0, declared “trainedAlgorithmicMedia” (made by a trained AI model)" in html
     zh = client.get(f"/notes/{note.public_id}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "内容凭证" in zh and "裁剪" in zh
 

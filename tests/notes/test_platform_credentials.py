@@ -198,7 +198,7 @@ def test_the_creator_reads_who_passed_a_label_on():
 
     with translation.override("en"):
         text = describe(signal, 1)
-    assert "producer PRODUCER-1" in text and "passed on by PLATFORM-X (propagation id note-9)" in text
+    assert "producer code PRODUCER-1" in text and "passed on by PLATFORM-X (propagation id note-9)" in text
 
 
 def _upload_with_gps() -> bytes:

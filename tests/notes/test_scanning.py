@@ -145,7 +145,10 @@ def test_the_api_shows_the_creator_what_was_found_in_plain_words(
     assert image["scan"]["tier"] == "suspected"
     (signal,) = image["signals"]
     assert signal["location"] == "png:parameters"
-    assert signal["description"] == "图片 1 含有由 AUTOMATIC1111-compatible 写入的生成参数。"
+    assert signal["description"] == (
+        "图片 1 的 PNG 文本块“parameters”中含有由 AUTOMATIC1111 兼容的 Stable Diffusion 工具 写入的生成参数"
+        "（AI图像生成工具的提示词和设置）。"
+    )
 
 
 def test_scan_status_is_only_for_the_author(client, creator, outsider):
@@ -167,4 +170,8 @@ def test_readers_see_what_the_files_say_when_the_creator_declared_it(
         services.note_publish(note=note, acting_user=creator)
     html = client.get(f"/notes/{note.public_id}/").content.decode()
     assert "What the files say" in html
-    assert "Image 1 contains generation parameters written by AUTOMATIC1111-compatible." in html
+    assert (
+        "Image 1 contains generation parameters (the prompt and settings of an AI image generator) "
+        "written by "
+        "an AUTOMATIC1111-compatible Stable Diffusion tool, in the PNG text field parameters." in html
+    )

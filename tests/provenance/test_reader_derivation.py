@@ -165,7 +165,7 @@ def test_the_creator_reads_the_derivation_in_their_language():
     ]
     with translation.override("en"):
         assert "Its history: cropped, from material made with ExampleGen 1.0." in describe(rows[0], 1)
-        assert "declare it “trainedAlgorithmicMedia”" in describe(rows[1], 1)
+        assert "declare it “trainedAlgorithmicMedia” (made by a trained AI model)" in describe(rows[1], 1)
     with translation.override("zh-hans"):
         assert "裁剪" in describe(rows[0], 1)
 
