@@ -18,7 +18,8 @@ def render_once(key: str, *, seconds: int, made: Callable[[], T | None]) -> Iter
     ``made()`` returns once another request has made it. A waiter gives up after ``seconds`` and
     makes it itself; only the request that took the lock frees it."""
     owner = cache.add(key, 1, timeout=seconds)
-    if not owner:
+    # None: the shared cache is unreachable (its errors are ignored): make the file here, do not wait.
+    if owner is False:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             time.sleep(0.2)

@@ -43,7 +43,7 @@ def scan_video(video_id: int) -> str | None:
     return video.scan_tier if video is not None else None
 
 
-# Routed to the media queue (settings.CELERY_TASK_ROUTES). Idempotent: a redelivered message finds the
+# Routed to the media queue (settings.SUNLIGHT_TASK_QUEUES). Idempotent: a redelivered message finds the
 # video ready or failed and stops, or finds it half done by a killed worker and does it again.
 # The soft limit stops a run that would hold a worker for hours (SoftTimeLimitExceeded ends it as
 # failed, with the reason); it is well inside the lease after which another run may take over.

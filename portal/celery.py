@@ -36,5 +36,18 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     broker_transport_options=_transport_options(),
     timezone="UTC",
+    # Workers log through Django's LOGGING (JSON lines with the request id in production).
+    worker_hijack_root_logger=False,
 )
 app.autodiscover_tasks()
+
+
+def _connect_observability() -> None:
+    from core.observability import connect_celery as carry_request_ids
+    from portal.metrics import connect_celery as count_outcomes
+
+    carry_request_ids()
+    count_outcomes()
+
+
+_connect_observability()

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.headless",
     "csp",
+    "django_prometheus",
     # Ours, in dependency order: core <- accounts <- appeals <- notes <- portal.
     "core",
     "accounts",
@@ -116,6 +117,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.observability.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -131,6 +134,7 @@ MIDDLEWARE = [
     "accounts.middleware.StaffMfaRequiredMiddleware",
     "core.middleware.PrivateResponsesMiddleware",
     "core.middleware.DomainErrorPageMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -164,6 +168,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A runaway query is stopped instead of holding a connection (and a web worker) indefinitely.
+    _statement_timeout_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30_000)
+    if _statement_timeout_ms > 0:
+        _db_options["options"] = f"-c statement_timeout={_statement_timeout_ms}"
+    # psycopg's connection pool per process (Django 5.1+); persistent connections are the default.
+    _pool_size = env_int("DATABASE_POOL_MAX_SIZE", 0)
+    if _pool_size > 0:
+        _db_options["pool"] = {
+            "min_size": min(env_int("DATABASE_POOL_MIN_SIZE", 1), _pool_size),
+            "max_size": _pool_size,
+            "timeout": env_float("DATABASE_POOL_TIMEOUT_SECONDS", 10.0),
+        }
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the dev server and an in-process task read while another writes.
@@ -172,13 +191,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache --------------------------------------------------------------------
-# REDIS_CACHE_URL enables a shared cache (rate limits then hold across processes).
+# --- Cache and sessions --------------------------------------------------------
+# REDIS_CACHE_URL enables the state instances share: the cache (rate limits, render locks), sessions
+# (read from Redis, kept in the database too, so a Redis restart signs nobody out) and impression
+# counters. A Redis outage is a cache miss, logged, never a 500 (django-redis IGNORE_EXCEPTIONS).
 REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "")
 if REDIS_CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT_SECONDS", 1.0),
+                "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT_SECONDS", 1.0),
+            },
+        }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -322,10 +353,38 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or (
 CELERY_TASK_ALWAYS_EAGER = SUNLIGHT_TASKS_IN_PROCESS
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "sunlight")
 CELERY_TASK_EAGER_PROPAGATES = True
-# Transcoding is slow and CPU-bound: it has a queue of its own, so a long video never holds up scans,
-# mail or the traffic tick (run a worker for it with ``-Q media``).
-SUNLIGHT_MEDIA_QUEUE = os.environ.get("CELERY_MEDIA_QUEUE", "media")
-CELERY_TASK_ROUTES = {"notes.tasks.process_video": {"queue": SUNLIGHT_MEDIA_QUEUE}}
+# Separate queues, so a flood of uploads never delays a password-reset mail and a long video never
+# holds up scans (README "Workers": a worker per queue). Every task is routed; a test keeps it so.
+SUNLIGHT_QUEUES = {
+    "scans": os.environ.get("CELERY_SCANS_QUEUE", "scans"),
+    "media": os.environ.get("CELERY_MEDIA_QUEUE", "media"),
+    "mail": os.environ.get("CELERY_MAIL_QUEUE", "mail"),
+    "periodic": os.environ.get("CELERY_PERIODIC_QUEUE", "periodic"),
+}
+SUNLIGHT_TASK_QUEUES = {
+    # Provenance scans and signed display copies: quick, one per upload.
+    "notes.tasks.scan_image": "scans",
+    "notes.tasks.sign_display": "scans",
+    "notes.tasks.scan_video": "scans",
+    "notes.tasks.apply_provenance": "scans",
+    # Transcoding: slow and CPU-bound.
+    "notes.tasks.process_video": "media",
+    # What a person waits for: sign-up and password-reset mail, decision and appeal notices.
+    "accounts.tasks.deliver_email": "mail",
+    "appeals.tasks.notify_decision": "mail",
+    "appeals.tasks.notify_appeal": "mail",
+    # The scheduler's work.
+    "core.tasks.resend_outbox": "periodic",
+    "notes.tasks.traffic_tick": "periodic",
+    "notes.tasks.videos_resume": "periodic",
+    "notes.tasks.automation_scan": "periodic",
+    "appeals.tasks.expire_decisions": "periodic",
+    "accounts.tasks.purge_stale_signups": "periodic",
+    "portal.tasks.clear_expired_sessions": "periodic",
+    "portal.tasks.dsa_statements_submit": "periodic",
+    "portal.tasks.transparency_refresh": "periodic",
+}
+CELERY_TASK_ROUTES = {task: {"queue": SUNLIGHT_QUEUES[kind]} for task, kind in SUNLIGHT_TASK_QUEUES.items()}
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "portal.tasks.clear_expired_sessions",
@@ -412,6 +471,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers and the scraper call these over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -435,12 +496,52 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs: one JSON object per line in production (text in development), each with the request id that
+# caused it (README "Production"); email addresses and credentials are scrubbed from every record.
+SUNLIGHT_LOG_FORMAT = os.environ.get("SUNLIGHT_LOG_FORMAT", "text" if DEBUG else "json")
+if SUNLIGHT_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"SUNLIGHT_LOG_FORMAT must be json or text, got {SUNLIGHT_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "core.observability.RequestIdFilter"},
+        "private": {"()": "core.observability.PrivateDataFilter"},
+    },
+    "formatters": {
+        "json": {
+            "()": "core.observability.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(process)d",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "private"],
+            "formatter": SUNLIGHT_LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# /metrics answers only a scraper that sends this as a bearer token; unset: 404 for everyone.
+SUNLIGHT_METRICS_TOKEN = os.environ.get("SUNLIGHT_METRICS_TOKEN", "")
+
+# Error reporting: with a DSN, unhandled errors in requests and tasks go to Sentry, without personal
+# data (no cookies, headers, user emails or request bodies; the request id is attached as a tag).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from core.observability import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
 
 SUNLIGHT_SITE_NAME = "Sunlight"
 # Where links in emails point.

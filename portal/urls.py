@@ -8,7 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from notes import views as note_views
-from portal import views
+from portal import metrics, views
 from portal.admin import staff_overview
 
 # The admin has no login page of its own: staff sign in through allauth (with MFA).
@@ -24,6 +24,8 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # For the Prometheus scraper only: 404 without SUNLIGHT_METRICS_TOKEN as a bearer token.
+    path("metrics", metrics.metrics, name="metrics"),
     # Browsers and feed readers ask for /favicon.ico whatever the page declares.
     path("favicon.ico", views.favicon, name="favicon"),
     path("admin/overview/", admin.site.admin_view(staff_overview), name="admin-overview"),

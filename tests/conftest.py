@@ -64,3 +64,22 @@ def outsider_api(outsider) -> APIClient:
     token = headless_login(client, outsider.email, PASSWORD)
     client.credentials(HTTP_X_SESSION_TOKEN=token)
     return client
+
+
+@pytest.fixture
+def assert_app_queries():
+    """Pins the SQL a request runs, not counting session storage: with the database engine a request
+    reads its session there, with the shared cache (cached_db, production's choice) from Redis."""
+    from contextlib import contextmanager
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    @contextmanager
+    def pinned(expected: int):
+        with CaptureQueriesContext(connection) as context:
+            yield context
+        ours = [q["sql"] for q in context.captured_queries if '"django_session"' not in q["sql"]]
+        assert len(ours) == expected, f"expected {expected} queries, ran {len(ours)}:\n" + "\n".join(ours)
+
+    return pinned

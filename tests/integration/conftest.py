@@ -18,6 +18,7 @@ from portal.celery import app
 from tests.support import require
 
 ROOT = Path(__file__).resolve().parents[2]
+ALL_QUEUES = ("default", "scans", "media", "mail", "periodic")
 REDIS_URL = os.environ.get("SUNLIGHT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -61,15 +62,21 @@ class Workers:
 
     def __init__(self, tmp_path: Path) -> None:
         self.queue = f"sunlight-test-{uuid.uuid4().hex[:8]}"
-        # Video transcoding's own queue (settings.CELERY_TASK_ROUTES), as in production.
-        self.media_queue = f"{self.queue}-media"
+        # The default queue and each of settings.SUNLIGHT_QUEUES under this test's own names, routed as
+        # in production (scans, media, mail, periodic).
+        kinds = settings.SUNLIGHT_QUEUES
+        self.queues = {"default": self.queue} | {kind: f"{self.queue}-{kind}" for kind in kinds}
+        self.media_queue = self.queues["media"]
         self.mail_dir = tmp_path / "mail"
         self.mail_dir.mkdir()
         self.tmp_path = tmp_path
         self.started: list[Worker] = []
 
-    def start(self, *, queues: tuple[str, ...] = ("default", "media"), **extra_env: str) -> Worker:
-        """A worker on the default queue and the media queue, or on the ones named."""
+    def routes(self) -> dict[str, dict[str, str]]:
+        return {task: {"queue": self.queues[kind]} for task, kind in settings.SUNLIGHT_TASK_QUEUES.items()}
+
+    def start(self, *, queues: tuple[str, ...] = ALL_QUEUES, **extra_env: str) -> Worker:
+        """A worker on every queue, or on the ones named ("default", "scans", "media", "mail", "periodic")."""
         log = self.tmp_path / f"worker-{len(self.started) + 1}.log"
         env = {
             **os.environ,
@@ -78,7 +85,7 @@ class Workers:
             "DATABASE_URL": _database_url(),
             "CELERY_BROKER_URL": REDIS_URL,
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
-            "CELERY_MEDIA_QUEUE": self.media_queue,
+            **{f"CELERY_{kind.upper()}_QUEUE": self.queues[kind] for kind in settings.SUNLIGHT_QUEUES},
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
             # The same files as this test process: the worker reads the originals it uploaded.
@@ -97,7 +104,7 @@ class Workers:
             "--pool=solo",
             "--loglevel=INFO",
             "-Q",
-            ",".join({"default": self.queue, "media": self.media_queue}[name] for name in queues),
+            ",".join(self.queues[name] for name in queues),
             "-n",
             f"w{len(self.started) + 1}-{self.queue}@%h",
         ]
@@ -136,7 +143,7 @@ def celery_workers(transactional_db, tmp_path) -> Iterator[Workers]:
         broker_url=REDIS_URL,
         result_backend=REDIS_URL,
         task_default_queue=workers.queue,
-        task_routes={"notes.tasks.process_video": {"queue": workers.media_queue}},
+        task_routes=workers.routes(),
     )
     _reset_celery_clients()
     try:

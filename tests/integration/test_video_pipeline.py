@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_real_workers_scan_and_transcode_a_video_and_label_undeclared_ai(celery_workers, client, creator):
-    scanner = celery_workers.start(queues=("default",))
+    scanner = celery_workers.start(queues=("default", "scans", "mail", "periodic"))
     transcoder = celery_workers.start(queues=("media",))
     creator.language = "en"  # the statement of reasons is written in the creator's language
     creator.save(update_fields=["language"])

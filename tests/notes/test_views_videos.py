@@ -110,10 +110,10 @@ def test_a_draft_video_is_private(client, creator, outsider):
     assert client.get(f"/notes/{note.public_id}/video/download/").status_code == 404
 
 
-def test_a_video_note_page_runs_a_fixed_number_of_queries(client, creator, django_assert_num_queries):
+def test_a_video_note_page_runs_a_fixed_number_of_queries(client, creator, assert_app_queries):
     note = make_video_published(creator)
     # The video comes with the note (one join), not in a query of its own; no image scans to read.
-    with django_assert_num_queries(7):
+    with assert_app_queries(7):
         response = client.get(f"/notes/{note.public_id}/")
     assert response.status_code == 200
 

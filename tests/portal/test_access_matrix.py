@@ -424,6 +424,9 @@ def decision_not_appealed(w: World) -> bool:
 MATRIX: dict[str, tuple[Check, ...]] = {
     # portal/urls.py
     "healthz": (get(fixed("/healthz"), (200, 200, 200, 200, 200, 200)),),
+    # For the Prometheus scraper's bearer token only (tests/portal/test_observability.py): no person,
+    # staff included, reads it with a session.
+    "metrics": (get(fixed("/metrics"), (404, 404, 404, 404, 404, 404)),),
     "guidelines": (get(fixed("/guidelines/"), (200, 200, 200, 200, 200, 200)),),
     "transparency": (get(fixed("/transparency/"), (200, 200, 200, 200, 200, 200)),),
     # Browsers ask for /favicon.ico: a permanent redirect to the site's icon, for everyone.

@@ -28,7 +28,22 @@ NOT_RUN = {
     "python3 dev.py bench": "a benchmark: benchmarks stay out of CI (it also installs exiftool)",
     "python3 dev.py bench feed": "benchmarks stay out of CI (needs PostgreSQL and minutes of seeding)",
     ".venv/bin/python benchmarks/downloads/run.py": "a benchmark (about 1.8 GB of memory by design)",
-    ".venv/bin/celery -A portal worker --loglevel=INFO": "long-running; integration tests start real workers",
+    ".venv/bin/celery -A portal worker -Q mail --concurrency=2 --loglevel=INFO": (
+        "long-running; an integration test starts a real worker on the mail queue alone"
+    ),
+    ".venv/bin/celery -A portal worker -Q scans,sunlight --loglevel=INFO": (
+        "long-running; integration tests start real workers on the scans and default queues"
+    ),
+    ".venv/bin/celery -A portal worker -Q periodic --concurrency=1 --loglevel=INFO": (
+        "long-running; integration tests start real workers on every queue"
+    ),
+    ".venv/bin/python manage.py migrate --no-input": "run by `python3 dev.py serve` and by every test run",
+    ".venv/bin/python manage.py collectstatic --no-input": (
+        "run with production settings by tests/integration/test_production_shape.py before it starts gunicorn"
+    ),
+    ".venv/bin/gunicorn -c portal/gunicorn.conf.py portal.wsgi": (
+        "long-running; tests/integration/test_production_shape.py starts two instances with this config"
+    ),
     ".venv/bin/celery -A portal beat --loglevel=INFO": "long-running; its tasks are tested one by one",
     ".venv/bin/celery -A portal worker -Q media --concurrency=1 --loglevel=INFO": (
         "long-running; an integration test starts a real worker on the media queue"

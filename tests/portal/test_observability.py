@@ -1,0 +1,156 @@
+"""Issue 16: queues per kind of work, request ids in logs and tasks, private-data-free logs and error
+reports, the metrics endpoint for the scraper only, and a Redis outage that is never a 500."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from core.observability import JsonFormatter, PrivateDataFilter, RequestIdFilter, _before_send, scrub
+from portal.celery import app
+from tests.factories import DecisionFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+OURS = ("core.", "accounts.", "appeals.", "notes.", "portal.")
+
+
+def _our_tasks() -> dict:
+    app.loader.import_default_modules()
+    return {name: task for name, task in app.tasks.items() if name.startswith(OURS)}
+
+
+def test_every_task_is_routed_to_a_queue_of_its_kind():
+    tasks = _our_tasks()
+    assert set(tasks) == set(settings.SUNLIGHT_TASK_QUEUES)
+    routes = settings.CELERY_TASK_ROUTES
+    assert {routes[name]["queue"] for name in tasks} == set(settings.SUNLIGHT_QUEUES.values())
+    # What a person waits for never shares a queue with uploads or the scheduler.
+    assert routes["accounts.tasks.deliver_email"]["queue"] == "mail"
+    assert routes["notes.tasks.scan_image"]["queue"] == "scans"
+    assert routes["notes.tasks.process_video"]["queue"] == "media"
+    # The scheduler's tasks all land on the periodic queue.
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert routes[entry["task"]]["queue"] == "periodic", entry["task"]
+
+
+def test_the_readme_documents_each_tasks_queue_time_limits_and_retries():
+    """The README's task table is the truth: one row per task, with what the code sets."""
+    readme = (ROOT / "README.md").read_text()
+    rows = {}
+    for m in re.finditer(r"^\| `([\w.]+)` \| (\w+) \| (\d+) / (\d+) s \| (\d+) \|", readme, re.M):
+        rows[m.group(1)] = (m.group(2), int(m.group(3)), int(m.group(4)), int(m.group(5)))
+    tasks = _our_tasks()
+    assert set(rows) == set(tasks)
+    for name, task in tasks.items():
+        soft = task.soft_time_limit or app.conf.task_soft_time_limit
+        hard = task.time_limit or app.conf.task_time_limit
+        retries = task.max_retries if (getattr(task, "autoretry_for", ()) or name.endswith("submit")) else 0
+        assert rows[name] == (settings.SUNLIGHT_TASK_QUEUES[name], soft, hard, retries), name
+
+
+def _record(message: str, *args: object) -> logging.LogRecord:
+    return logging.LogRecord("sunlight.test", logging.INFO, __file__, 1, message, args, None)
+
+
+def test_logs_carry_no_email_address_or_credential():
+    record = _record("sign-in by %s with password=%s, token: abc123", "a.person@example.com", "hunter2!")
+    PrivateDataFilter().filter(record)
+    text = record.getMessage()
+    assert "a.person@example.com" not in text and "hunter2" not in text and "abc123" not in text
+    assert "[email]" in text and "password=[redacted]" in text
+    assert scrub('{"x-session-token": "s3cr3t"}') == '{"x-session-token": "[redacted]"}'
+
+
+def test_production_logs_are_json_lines_with_the_request_id(client, caplog):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="edge-1234abcd")
+    assert response["X-Request-ID"] == "edge-1234abcd"
+    # An id that is not a sane token is replaced, not echoed.
+    assert client.get("/healthz", HTTP_X_REQUEST_ID="<script>")["X-Request-ID"] != "<script>"
+
+    record = _record("scan of %s done", "lake.png")
+    record.request = type("R", (), {"request_id": "edge-1234abcd"})()
+    RequestIdFilter().filter(record)
+    PrivateDataFilter().filter(record)
+    line = JsonFormatter(
+        "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+        rename_fields={"levelname": "level"},
+    ).format(record)
+    data = json.loads(line)
+    assert data["message"] == "scan of lake.png done" and data["request_id"] == "edge-1234abcd"
+    assert data["level"] == "INFO" and "request" not in data  # the request's repr holds its query string
+
+
+def test_error_reports_leave_personal_data_behind():
+    event = {
+        "request": {
+            "url": "https://sunlight.example/notes/",
+            "headers": {"Cookie": "sessionid=x"},
+            "data": "pw",
+        },
+        "user": {"email": "a.person@example.com"},
+        "logentry": {"message": "failed for a.person@example.com", "params": ["a.person@example.com"]},
+        "exception": {"values": [{"type": "ValueError", "value": "bad token=abc for b@example.org"}]},
+    }
+    sent = _before_send(event, {})
+    assert sent["request"] == {"url": "https://sunlight.example/notes/"}
+    assert "user" not in sent and "params" not in sent["logentry"]
+    assert "example.com" not in json.dumps(sent) and "abc" not in sent["exception"]["values"][0]["value"]
+
+
+@pytest.mark.django_db
+def test_metrics_answer_only_the_scraper(client):
+    creator = UserFactory()
+    DecisionFactory(subject_owner=creator)
+    assert client.get("/metrics").status_code == 404
+    with override_settings(SUNLIGHT_METRICS_TOKEN="scrape-secret-1"):
+        assert client.get("/metrics").status_code == 404
+        assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 404
+        client.get("/guidelines/")
+        response = client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-secret-1")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert re.search(r'^sunlight_decisions\{kind="[a-z_]+",state="in_force"\} 1\.0$', body, re.M), body[
+        -2000:
+    ]
+    assert "django_http_requests_latency_seconds_by_view_method_bucket" in body
+    assert (
+        'django_http_responses_total_by_status_view_method_total{method="GET",status="200",view="guidelines"}'
+        in body
+    )
+
+
+@pytest.mark.django_db
+def test_a_redis_outage_is_a_cache_miss_not_an_error(client):
+    """The shared cache on a port where nothing listens: pages, sign-in and rate limits still answer."""
+    dead = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+        }
+    }
+    user = UserFactory()
+    # override_settings resets Django's cache handler (django.test.signals.clear_cache_handlers).
+    with override_settings(CACHES=dead, SESSION_ENGINE="django.contrib.sessions.backends.cached_db"):
+        client.force_login(user)
+        assert client.get("/").status_code == 200
+        assert client.get("/dashboard/").status_code == 200  # the session, from the database
+        client.logout()
+        assert client.get("/accounts/login/").status_code == 200  # sign-in limits count in the cache
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_stop_runaway_statements():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the statement timeout is PostgreSQL's (CI's second run)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "30s"
