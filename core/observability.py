@@ -22,7 +22,7 @@ from pythonjsonlogger import json as _json
 from pythonjsonlogger.core import RESERVED_ATTRS
 
 HEADER = "X-Request-ID"
-_SANE = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+_SANE = re.compile(r"[A-Za-z0-9._:-]{8,64}")  # used with fullmatch: no trailing newline slips through
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("sunlight_request_id", default="")
 
 
@@ -31,7 +31,7 @@ def current_request_id() -> str:
 
 
 def bind_request_id(value: str) -> contextvars.Token:
-    return _current.set(value if value and _SANE.match(value) else "")
+    return _current.set(value if value and _SANE.fullmatch(value) else "")
 
 
 def unbind_request_id(token: contextvars.Token) -> None:
@@ -46,7 +46,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         offered = request.headers.get(HEADER, "")
-        request_id = offered if _SANE.match(offered) else uuid.uuid4().hex
+        request_id = offered if _SANE.fullmatch(offered) else uuid.uuid4().hex
         request.request_id = request_id
         token = _current.set(request_id)
         try:
@@ -72,17 +72,25 @@ class JsonFormatter(_json.JsonFormatter):
         kwargs.setdefault("reserved_attrs", [*RESERVED_ATTRS, "request"])
         super().__init__(*args, **kwargs)
 
+    def format(self, record: logging.LogRecord) -> str:
+        # The whole line is scrubbed: tracebacks and extra fields (Celery's task arguments) included.
+        return scrub(super().format(record))
+
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-# key=value or "key": "value" pairs whose value is a credential.
+# key=value, key: value, "key": "value" or 'key': 'value' pairs whose key names a credential, snake_case and
+# HTTP_ forms included (new_password, access_token, client_secret, HTTP_X_SESSION_TOKEN).
 _SECRET = re.compile(
-    r"(?i)\b(password\d?|passwd|secret|token|session[_-]?token|x-session-token|authorization|api[_-]?key|key)"
-    r"(\"?\s*[:=]\s*\"?)(Bearer\s+)?[^\s\"'&,;}]+"
+    r"(?i)(?<![A-Za-z0-9])([\w-]*(?:password|passwd|secret|token|api[_-]?key|authorization|cookie)[\w-]*)"
+    r"([\"']?\s*[:=]\s*[\"'\[]*)(?:(?:Bearer|Basic|Token)\s+)?[^\s\"'&,;}\]]+"
 )
+# One-time keys in URLs: password-reset and email-confirmation links.
+_URL_KEYS = re.compile(r"(/(?:key|confirm-email)/)[^/\s\"']+")
 
 
 def scrub(text: str) -> str:
     text = _EMAIL.sub("[email]", text)
+    text = _URL_KEYS.sub(r"\1[redacted]", text)
     return _SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)
 
 
@@ -141,6 +149,8 @@ def _before_send(event: dict, _hint: dict) -> dict:
     request = event.get("request") or {}
     for key in ("cookies", "data", "headers", "env", "query_string"):
         request.pop(key, None)
+    if isinstance(request.get("url"), str):
+        request["url"] = scrub(request["url"])
     event.pop("user", None)
     if event.get("logentry", {}).get("message"):
         event["logentry"]["message"] = scrub(event["logentry"]["message"])

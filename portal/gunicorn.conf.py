@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
 
 from gunicorn.glogging import Logger
+
+_URL_KEYS = re.compile(r"(/(?:key|confirm-email)/)[^/]+")
 
 
 def _int(name: str, default: int) -> int:
@@ -53,7 +56,8 @@ class JsonAccessLogger(Logger):
             "level": "INFO",
             "logger": "gunicorn.access",
             "method": environ.get("REQUEST_METHOD"),
-            "path": environ.get("PATH_INFO"),
+            # Password-reset and confirmation links carry one-time keys in the path.
+            "path": _URL_KEYS.sub(r"\1[redacted]", environ.get("PATH_INFO") or ""),
             "status": int(str(resp.status).split()[0]) if resp.status else None,
             "bytes": getattr(resp, "sent", None),
             "duration_ms": round(request_time.total_seconds() * 1000, 1),

@@ -11,6 +11,7 @@ sends it as ``Authorization: Bearer <token>``.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
 import os
@@ -29,13 +30,18 @@ TASKS_KEY = "sunlight:metrics:tasks"
 OUTCOMES = ("succeeded", "failed", "retried")
 
 
+@functools.cache
+def _redis_for(url: str):  # noqa: ANN202 - a redis.Redis: one connection pool per process
+    import redis
+
+    return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+
+
 def _broker_redis():  # noqa: ANN202 - a redis.Redis, or None without a Redis broker
     url = settings.CELERY_BROKER_URL
     if settings.SUNLIGHT_TASKS_IN_PROCESS or not url.startswith(("redis://", "rediss://")):
         return None
-    import redis
-
-    return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    return _redis_for(url)
 
 
 def queue_names() -> dict[str, str]:

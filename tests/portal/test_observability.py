@@ -154,3 +154,32 @@ def test_postgresql_connections_stop_runaway_statements():
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "30s"
+
+
+@pytest.mark.parametrize(
+    ("logged", "kept"),
+    [
+        ("new_password=hunter2 ok", "new_password=[redacted] ok"),
+        ("{'password': 'hunter2'}", "{'password': '[redacted]'}"),
+        ("HTTP_X_SESSION_TOKEN: abcdef", "HTTP_X_SESSION_TOKEN: [redacted]"),
+        ("Authorization: Basic xyz123", "Authorization: [redacted]"),
+        ("access_token=zzz&x=1", "access_token=[redacted]&x=1"),
+        ("GET /accounts/password/reset/key/3-abc-def/", "GET /accounts/password/reset/key/[redacted]/"),
+        ("/accounts/confirm-email/MTI:1t:xyz/", "/accounts/confirm-email/[redacted]/"),
+        ("cache key: notes:12", "cache key: notes:12"),  # not a credential: left as it is
+    ],
+)
+def test_credentials_in_any_common_form_are_scrubbed(logged, kept):
+    assert scrub(logged) == kept
+
+
+def test_tracebacks_and_extra_fields_are_scrubbed_too():
+    try:
+        raise ValueError("duplicate key (email)=(b.person@example.com)")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", None, sys.exc_info())
+    record.data = {"args": ["c.person@example.com", "https://x/accounts/password/reset/key/1-abc/"]}
+    line = JsonFormatter("%(message)s").format(record)
+    assert "example.com" not in line and "1-abc" not in line and "[email]" in line
