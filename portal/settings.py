@@ -193,8 +193,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions --------------------------------------------------------
 # REDIS_CACHE_URL enables the state instances share: the cache (rate limits, render locks), sessions
-# (read from Redis, kept in the database too, so a Redis restart signs nobody out) and impression
-# counters. A Redis outage is a cache miss, logged, never a 500 (django-redis IGNORE_EXCEPTIONS).
+# (read from Redis, kept in the database too, so a Redis restart signs nobody out; core.sessions) and
+# impression counters. A Redis outage is a cache miss, logged, never a 500 (django-redis IGNORE_EXCEPTIONS).
 REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "")
 if REDIS_CACHE_URL:
     CACHES = {
@@ -209,7 +209,7 @@ if REDIS_CACHE_URL:
         }
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "core.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

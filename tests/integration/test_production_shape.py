@@ -230,7 +230,10 @@ def test_a_flood_of_uploads_never_delays_a_password_reset_mail(production, clien
         "/accounts/password/reset/",
         data={"email": creator.email, "csrfmiddlewaretoken": csrf},
         cookies=form.cookies.get_dict(),
-        headers={"Referer": f"https://127.0.0.1:{instance.port}/accounts/password/reset/"},
+        headers={
+            "Referer": f"https://127.0.0.1:{instance.port}/accounts/password/reset/",
+            "X-Request-ID": "reset-request-0042",
+        },
     )
     assert reset.status_code == 302, reset.text[:500]
     started = time.monotonic()
@@ -239,3 +242,7 @@ def test_a_flood_of_uploads_never_delays_a_password_reset_mail(production, clien
     mail = next(mailer.mail_dir.glob("*.log")).read_text()
     assert "To: waiting.person@example.com" in mail and "/accounts/password/reset/key/" in mail
     assert broker.llen(workers.queues["scans"]) == 300  # still waiting: the mail did not queue behind them
+    # The worker's log line for the mail carries the id of the request that asked for it.
+    wait_for(lambda: "mail delivered" in mailer.log.read_text(), timeout=10)
+    delivered = next(line for line in mailer.log.read_text().splitlines() if "mail delivered" in line)
+    assert "[reset-request-0042]" in delivered, delivered

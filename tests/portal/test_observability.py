@@ -183,3 +183,31 @@ def test_tracebacks_and_extra_fields_are_scrubbed_too():
     record.data = {"args": ["c.person@example.com", "https://x/accounts/password/reset/key/1-abc/"]}
     line = JsonFormatter("%(message)s").format(record)
     assert "example.com" not in line and "1-abc" not in line and "[email]" in line
+
+
+@pytest.mark.django_db
+def test_a_sign_out_during_a_cache_outage_ends_within_minutes(monkeypatch):
+    """core.sessions: the database row goes at once; a cached copy the outage kept lives ≤ 5 minutes."""
+    import time_machine
+    from django.contrib.sessions.models import Session
+
+    from core.sessions import CACHE_SECONDS, SessionStore
+
+    # The process-local cache follows the travelling clock (a Redis server keeps its own time).
+    local = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with override_settings(CACHES=local), time_machine.travel("2026-12-01 10:00", tick=False) as clock:
+        store = SessionStore()
+        store["_auth_user_id"] = "1"
+        store.save()
+        key = store.session_key
+        assert SessionStore(key).load() == {"_auth_user_id": "1"}  # from the cache
+
+        def unreachable(*args: object, **kwargs: object) -> None:
+            raise ConnectionError("Redis is down")
+
+        monkeypatch.setattr(store._cache, "delete", unreachable)
+        store.delete()  # signing out: no error for the user
+        monkeypatch.undo()
+        assert not Session.objects.filter(session_key=key).exists()
+        clock.shift(CACHE_SECONDS + 1)
+        assert SessionStore(key).load() == {}  # the stale copy expired; the database says signed out
