@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -19,6 +19,7 @@ from core.errors import DomainError
 from core.forms import add_service_errors
 from core.pagination import LIST_PAGE_SIZE
 from core.ratelimit import throttled
+from core.storage import redirect_target
 
 
 def _files(uploads: list) -> list[tuple[str, bytes]]:
@@ -114,9 +115,18 @@ def evidence_file(request: HttpRequest, appeal_id: str, evidence_id: int) -> Fil
     item = AppealEvidence.objects.filter(appeal=appeal, pk=evidence_id).first() if appeal else None
     if item is None:
         raise Http404
-    response = FileResponse(
-        item.file.open("rb"), content_type=item.content_type, as_attachment=True, filename=item.original_name
+    target = redirect_target(
+        item.file, public=False, filename=item.original_name, content_type=item.content_type
     )
+    if target is not None:
+        response: HttpResponse = HttpResponseRedirect(target)
+    else:
+        response = FileResponse(
+            item.file.open("rb"),
+            content_type=item.content_type,
+            as_attachment=True,
+            filename=item.original_name,
+        )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms.utils import ErrorDict
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
@@ -24,6 +24,7 @@ from core.forms import add_service_errors
 from core.pagination import LIST_PAGE_SIZE
 from core.ranges import ranged_file_response
 from core.ratelimit import throttled
+from core.storage import redirect_target
 from notes import charts, selectors, services
 from notes.forms import TOOL_SUGGESTIONS, DeclarationForm, ImageUploadForm, NoteForm, VideoUploadForm
 from notes.impressions import impressions_flush, impressions_record
@@ -287,26 +288,32 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
 
 
 @require_safe
-def note_media(request: HttpRequest, note_id: str, filename: str) -> FileResponse:
+def note_media(request: HttpRequest, note_id: str, filename: str) -> HttpResponse:
     """A display or thumbnail copy, served only while its note may be seen by this viewer; staff who
-    may view notes (with MFA) also see a note a decision removed, to review it."""
+    may view notes (with MFA) also see a note a decision removed, to review it. In an object store the
+    checked viewer is sent on: a published note's copy to the bucket (or its CDN), anything else to a
+    short-lived presigned URL."""
     note = selectors.note_get_for_viewer(note_id=note_id, viewer=request.user)
     name = f"notes/{note.public_id}/{filename}"
     video = selectors.note_video(note)
+    field = None
     if video is not None and video.ready and name in (video.rendition.name, video.poster.name):
-        if name == video.rendition.name:
-            response = ranged_file_response(request, video.rendition, content_type="video/mp4")
-        else:
-            response = FileResponse(video.poster.open("rb"), content_type="image/jpeg")
+        field = video.rendition if name == video.rendition.name else video.poster
+        content_type = "video/mp4" if field is video.rendition else "image/jpeg"
     else:
         image = next((i for i in note.images.all() if name in (i.display.name, i.thumbnail.name)), None)
         if image is None:
             raise Http404
         field = image.display if image.display.name == name else image.thumbnail
-        response = FileResponse(
-            field.open("rb"), content_type="image/webp" if name.endswith(".webp") else "image/jpeg"
-        )
+        content_type = "image/webp" if name.endswith(".webp") else "image/jpeg"
     public = note.state == Note.State.PUBLISHED and not note.withheld_now()
+    target = redirect_target(field, public=public)
+    if target is not None:
+        response: HttpResponse = HttpResponseRedirect(target)
+    elif content_type == "video/mp4":
+        response = ranged_file_response(request, field, content_type=content_type)
+    else:
+        response = FileResponse(field.open("rb"), content_type=content_type)
     # Published copies may be cached briefly (a removal or deletion must take effect within a minute,
     # even behind a CDN); a draft's or a removed note's only privately.
     response["Cache-Control"] = "public, max-age=60" if public else "private, no-store"
@@ -324,12 +331,11 @@ def note_image_download(request: HttpRequest, note_id: str, image_id: str) -> Ht
         raise Http404
     stored, content_type = services.note_image_download(note=note, image=image)
     extension = content_type.split("/")[1].replace("jpeg", "jpg")
-    return FileResponse(
-        stored.open("rb"),
-        content_type=content_type,
-        as_attachment=True,
-        filename=f"sunlight-{note.public_id.hex[:8]}-{image.position + 1}.{extension}",
-    )
+    filename = f"sunlight-{note.public_id.hex[:8]}-{image.position + 1}.{extension}"
+    target = redirect_target(stored, public=False, filename=filename, content_type=content_type)
+    if target is not None:
+        return HttpResponseRedirect(target)
+    return FileResponse(stored.open("rb"), content_type=content_type, as_attachment=True, filename=filename)
 
 
 @login_required
@@ -442,12 +448,11 @@ def note_video_download(request: HttpRequest, note_id: str) -> HttpResponse:
     if video is None or not video.ready:
         raise Http404
     stored = services.note_video_download(note=note, video=video)
-    return FileResponse(
-        stored.open("rb"),
-        content_type="video/mp4",
-        as_attachment=True,
-        filename=f"sunlight-{note.public_id.hex[:8]}.mp4",
-    )
+    filename = f"sunlight-{note.public_id.hex[:8]}.mp4"
+    target = redirect_target(stored, public=False, filename=filename, content_type="video/mp4")
+    if target is not None:
+        return HttpResponseRedirect(target)
+    return FileResponse(stored.open("rb"), content_type="video/mp4", as_attachment=True, filename=filename)
 
 
 @login_required

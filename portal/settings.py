@@ -461,6 +461,38 @@ STORAGES = {
         )
     },
 }
+# SUNLIGHT_STORAGE=s3: media in two buckets of an S3-compatible store (core.storage; README "Production").
+SUNLIGHT_STORAGE = os.environ.get("SUNLIGHT_STORAGE", "local")
+if SUNLIGHT_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured(f"SUNLIGHT_STORAGE must be local or s3, got {SUNLIGHT_STORAGE!r}")
+SUNLIGHT_S3 = {
+    # How long a presigned URL (a private file, or a draft's copy) may be used.
+    "PRESIGN_SECONDS": env_int("SUNLIGHT_S3_PRESIGN_SECONDS", 60),
+}
+if SUNLIGHT_STORAGE == "s3":
+    _s3 = {
+        "endpoint_url": os.environ.get("SUNLIGHT_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("SUNLIGHT_S3_REGION", "us-east-1"),
+        "access_key": os.environ.get("SUNLIGHT_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("SUNLIGHT_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": os.environ.get("SUNLIGHT_S3_ADDRESSING_STYLE", "path"),
+        "signature_version": "s3v4",
+        # A file read from the store (a scan of a 200 MB original) spills to disk past this size.
+        "max_memory_size": env_int("SUNLIGHT_S3_MAX_MEMORY_MB", 8) * 1024 * 1024,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "core.storage.PublicMediaStorage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": os.environ.get("SUNLIGHT_S3_PUBLIC_BUCKET", "sunlight-public"),
+            # A CDN in front of the public bucket, e.g. media.example.com.
+            "custom_domain": os.environ.get("SUNLIGHT_S3_PUBLIC_DOMAIN") or None,
+        },
+    }
+    STORAGES["originals"] = {
+        "BACKEND": "core.storage.PrivateMediaStorage",
+        "OPTIONS": {**_s3, "bucket_name": os.environ.get("SUNLIGHT_S3_PRIVATE_BUCKET", "sunlight-private")},
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Security -----------------------------------------------------------------
@@ -480,19 +512,30 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Every asset is served from this origin; no inline script or style anywhere.
+# Every asset is served from this origin (media from the object store's, when it is used); no inline script
+# or style anywhere.
+_MEDIA_ORIGINS = (
+    [
+        f"https://{os.environ['SUNLIGHT_S3_PUBLIC_DOMAIN']}"
+        if os.environ.get("SUNLIGHT_S3_PUBLIC_DOMAIN")
+        else (os.environ.get("SUNLIGHT_S3_ENDPOINT_URL") or "https://*.amazonaws.com")
+    ]
+    if SUNLIGHT_STORAGE == "s3"
+    else []
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", *_MEDIA_ORIGINS],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        **({"media-src": ["'self'", *_MEDIA_ORIGINS]} if _MEDIA_ORIGINS else {}),
     }
 }
 

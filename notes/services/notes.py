@@ -12,7 +12,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from appeals.models import Decision
 from core.errors import DomainError
+from core.files import delete_on_commit
 from core.tasks import enqueue_on_commit
 from notes.models import MAX_TOPICS, TOPIC_NAME_MAX, Declaration, Note, NoteVideo, Topic
 from notes.rendering import render_markdown
@@ -189,3 +191,22 @@ def note_delete(*, note: Note, acting_user: User) -> None:
         note.updated_at = timezone.now()
         note.save(update_fields=["state", "updated_at"])
         note_effects_sync(note=note)
+        _files_of_deleted_note_delete(note)
+
+
+def _files_of_deleted_note_delete(note: Note) -> None:
+    """Once the deletion commits, the copies readers saw go (no one may see a deleted note's media). The
+    untouched originals go too, unless a decision was made about the note: then they are the ledger's
+    evidence and stay, private, for appeals and statements of reasons."""
+    files = []
+    for image in note.images.all():
+        files += [image.display, image.thumbnail, image.download]
+    video = getattr(note, "video", None)
+    if video is not None:
+        files += [video.rendition, video.poster, video.download]
+    keep_originals = Decision.objects.filter(subject_id=note.public_id).exists()
+    if not keep_originals:
+        files += [image.original for image in note.images.all()]
+        if video is not None:
+            files.append(video.original)
+    delete_on_commit(*files)

@@ -98,14 +98,14 @@ def production(celery_workers, tmp_path) -> Iterator[dict]:
     )
     started: list[Instance] = []
 
-    def start() -> Instance:
+    def start(**overrides: str) -> Instance:
         port = _free_port()
         log = tmp_path / f"gunicorn-{port}.log"
         with log.open("w") as out:
             process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-c", "portal/gunicorn.conf.py", "portal.wsgi"],
                 cwd=ROOT,
-                env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+                env={**env, **overrides, "GUNICORN_BIND": f"127.0.0.1:{port}"},
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )

@@ -192,3 +192,24 @@ def test_two_creators_adding_the_same_new_topic_share_one_row(creator, outsider)
     first = services.note_create(author=creator, title="One", topics=["Night markets"])
     second = services.note_create(author=outsider, title="Two", topics=["night markets"])
     assert list(first.topics.all()) == list(second.topics.all())
+
+
+def test_deleting_a_note_deletes_its_files_and_keeps_a_decided_ones_original(
+    creator, django_capture_on_commit_callbacks
+):
+    from tests.appeals.conftest import labelled_note_decision
+
+    plain = make_draft(creator, images=1)
+    image = plain.images.get()
+    paths = [Path(f.path) for f in (image.original, image.display, image.thumbnail)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.note_delete(note=plain, acting_user=creator)
+    assert not any(p.exists() for p in paths), "a deleted note's file stayed behind"
+
+    decided = labelled_note_decision(creator, django_capture_on_commit_callbacks)
+    image = NoteImage.objects.get(note__public_id=decided.subject_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.note_delete(note=image.note, acting_user=creator)
+    # Readers' copies go; the original stays, private, as the evidence of the decision.
+    assert not Path(image.display.path).exists() and not Path(image.thumbnail.path).exists()
+    assert Path(image.original.path).exists()

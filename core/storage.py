@@ -1,0 +1,144 @@
+"""Media in an S3-compatible object store (``SUNLIGHT_STORAGE=s3``; README "Production").
+
+Two buckets. The **public** one holds what readers see (display copies, thumbnails, video renditions and
+posters, original-size downloads) under content-hashed names that never change, so a CDN or browser may
+keep them for a year. Pages still link to Sunlight's own ``/media/…`` URLs: the view checks who may see
+the note, as with local files, then redirects to the bucket (published notes) or to a short-lived
+presigned URL (a draft for its author, a removed note for staff). The **private** bucket holds the
+untouched originals and appeal evidence; nothing links to it, and staff and owners get presigned URLs
+after the usual permission checks.
+
+The object store unreachable at upload time is a clear 503 (``StorageUnavailable``) and the caller's
+transaction rolls back, leaving nothing half saved; at serving time pages still render (URLs are computed
+without calling the store) and only the images themselves fail to load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import posixpath
+
+from botocore.exceptions import BotoCoreError, ClientError
+from django.conf import settings
+from django.core.files.base import File
+from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext as _
+from storages.backends.s3 import S3Storage
+from storages.utils import clean_name
+
+from core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+_UNREACHABLE = (BotoCoreError, ClientError, OSError)
+
+
+class StorageUnavailable(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "The file store cannot be reached right now, so nothing was saved. "
+                "Please try again in a minute."
+            ),
+            code="storage_unavailable",
+            status=503,
+        )
+
+
+class _Bucket(S3Storage):
+    """Errors of the store become ``StorageUnavailable``; a delete that fails is logged, not raised (the
+    row is already gone; an orphaned object is harmless and the log says which)."""
+
+    def save(self, name: str | None, content: File, max_length: int | None = None) -> str:
+        try:
+            return super().save(name, content, max_length)
+        except _UNREACHABLE as exc:
+            logger.warning("object store unreachable on save: %s", exc.__class__.__name__)
+            raise StorageUnavailable from exc
+
+    def _open(self, name: str, mode: str = "rb") -> File:
+        try:
+            return super()._open(name, mode)
+        except _UNREACHABLE as exc:
+            logger.warning("object store unreachable on open: %s", exc.__class__.__name__)
+            raise StorageUnavailable from exc
+
+    def delete(self, name: str) -> None:
+        try:
+            super().delete(name)
+        except _UNREACHABLE as exc:
+            logger.warning("object %s not deleted: %s", name, exc.__class__.__name__)
+
+    def presigned_url(
+        self, name: str, *, filename: str | None = None, content_type: str | None = None
+    ) -> str:
+        """A GET URL for this object alone, valid ``SUNLIGHT_S3['PRESIGN_SECONDS']``; computed locally."""
+        params = {"Bucket": self.bucket_name, "Key": self._normalize_name(clean_name(name))}
+        if filename:
+            params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
+        if content_type:
+            params["ResponseContentType"] = content_type
+        return self.connection.meta.client.generate_presigned_url(
+            "get_object", Params=params, ExpiresIn=settings.SUNLIGHT_S3["PRESIGN_SECONDS"]
+        )
+
+
+class PublicMediaStorage(_Bucket):
+    """What readers see. ``url()`` is Sunlight's permission-checking view; ``bucket_url()`` the object."""
+
+    def get_default_settings(self) -> dict:
+        return {
+            **super().get_default_settings(),
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        }
+
+    def save(self, name: str | None, content: File, max_length: int | None = None) -> str:
+        """The name carries the first 16 hex digits of the content's SHA-256: a changed file is a new
+        name, so the year-long cache is never stale."""
+        digest = hashlib.sha256()
+        for chunk in content.chunks():
+            digest.update(chunk)
+        content.seek(0)
+        root, ext = posixpath.splitext(name or content.name or "file")
+        return super().save(f"{root}.{digest.hexdigest()[:16]}{ext}", content, max_length)
+
+    def url(
+        self,
+        name: str,
+        parameters: dict | None = None,
+        expire: int | None = None,
+        http_method: str | None = None,
+    ) -> str:
+        return settings.MEDIA_URL + name
+
+    def bucket_url(self, name: str) -> str:
+        return super().url(name)
+
+
+class PrivateMediaStorage(_Bucket):
+    """Originals and evidence: never public; presigned URLs only."""
+
+    def get_default_settings(self) -> dict:
+        return {
+            **super().get_default_settings(),
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "default_acl": None,
+        }
+
+
+def redirect_target(
+    field_file: FieldFile, *, public: bool, filename: str | None = None, content_type: str | None = None
+) -> str | None:
+    """Where a permission-checked view sends the browser for a stored file, or None when the storage
+    is local (the view then streams the file itself)."""
+    storage = field_file.storage
+    if not isinstance(storage, _Bucket):
+        return None
+    if public and isinstance(storage, PublicMediaStorage) and not filename:
+        return storage.bucket_url(field_file.name)
+    return storage.presigned_url(field_file.name, filename=filename, content_type=content_type)

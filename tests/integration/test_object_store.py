@@ -1,0 +1,218 @@
+"""Issue 16: media in an S3-compatible object store — a real S3 API server on loopback (moto's server
+mode), gunicorn with production settings and real workers: upload, scan from the bucket, serve, delete
+with the note; the store down at upload time and at serving time."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+import requests
+from django.utils import timezone
+
+from notes.models import Note, NoteImage
+from tests.images import a1111_png_bytes, jpeg_bytes
+from tests.integration.test_production_shape import _free_port, _production_user, production  # noqa: F401
+from tests.support import wait_for
+
+pytestmark = pytest.mark.integration
+
+PUBLIC, PRIVATE = "sunlight-public", "sunlight-private"
+
+
+@pytest.fixture
+def object_store(tmp_path) -> Iterator[dict]:
+    port = _free_port()
+    log = tmp_path / "moto.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        assert server.poll() is None, log.read_text()
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+    client = boto3.client(
+        "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
+    )
+    client.create_bucket(Bucket=PUBLIC)
+    client.create_bucket(Bucket=PRIVATE)
+    # As in production: the public bucket readable by anyone (or by the CDN), the private one by no one.
+    public_read = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{PUBLIC}/*",
+            }
+        ],
+    }
+    client.put_bucket_policy(Bucket=PUBLIC, Policy=json.dumps(public_read))
+    env = {
+        "SUNLIGHT_STORAGE": "s3",
+        "SUNLIGHT_S3_ENDPOINT_URL": endpoint,
+        "SUNLIGHT_S3_ACCESS_KEY_ID": "k",
+        "SUNLIGHT_S3_SECRET_ACCESS_KEY": "s",
+        "SUNLIGHT_S3_PUBLIC_BUCKET": PUBLIC,
+        "SUNLIGHT_S3_PRIVATE_BUCKET": PRIVATE,
+    }
+    try:
+        yield {"env": env, "client": client, "endpoint": endpoint}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def _keys(client, bucket: str, note_id: str) -> list[str]:
+    found = client.list_objects_v2(Bucket=bucket).get("Contents", [])
+    return sorted(o["Key"] for o in found if note_id in o["Key"])
+
+
+def _sign_in_with_a_browser_session(instance, email: str, password: str) -> dict[str, str]:
+    form = instance.get("/accounts/login/")
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    cookies = form.cookies.get_dict()
+    response = instance.post(
+        "/accounts/login/",
+        data={"login": email, "password": password, "csrfmiddlewaretoken": csrf},
+        cookies=cookies,
+        headers={"Referer": f"https://127.0.0.1:{instance.port}/accounts/login/"},
+    )
+    assert response.status_code == 302, response.text[:300]
+    return {**cookies, **response.cookies.get_dict()}
+
+
+def test_media_live_in_two_buckets_are_scanned_from_them_served_from_them_and_go_with_the_note(
+    production,  # noqa: F811
+    object_store,
+):
+    from tests.factories import PASSWORD
+
+    s3, client = object_store["env"], object_store["client"]
+    production["workers"].start(queues=("default", "scans", "mail", "periodic"), **s3)
+    instance = production["start"](**s3)
+    creator = _production_user(language="en")
+    token = {
+        "X-Session-Token": instance.post(
+            "/_allauth/app/v1/auth/login", json={"email": creator.email, "password": PASSWORD}
+        ).json()["meta"]["session_token"]
+    }
+
+    note_id = instance.post("/api/v1/notes/", json={"title": "Harbour", "body": ""}, headers=token).json()[
+        "id"
+    ]
+    upload = instance.post(
+        f"/api/v1/notes/{note_id}/images/", files={"image": ("harbour.png", a1111_png_bytes())}, headers=token
+    )
+    assert upload.status_code == 201, upload.text
+    image_id = upload.json()["images"][0]["id"]
+
+    # The original in the private bucket, the copies readers see in the public one, content-hashed.
+    (original_key,) = _keys(client, PRIVATE, note_id)
+    assert requests.get(f"{object_store['endpoint']}/{PRIVATE}/{original_key}", timeout=10).status_code == 403
+    public_keys = _keys(client, PUBLIC, note_id)
+    assert len(public_keys) == 2 and all(re.search(r"\.[0-9a-f]{16}\.(webp|jpg)$", k) for k in public_keys)
+    image = NoteImage.objects.get(public_id=image_id)
+    assert image.original.name.startswith("originals/") and image.display.name in public_keys
+
+    # A draft's copy: not for others; its author is sent to a short-lived presigned URL.
+    display_path = f"/media/{image.display.name}"
+    assert instance.get(display_path).status_code == 404
+    cookies = _sign_in_with_a_browser_session(instance, creator.email, PASSWORD)
+    owner = instance.get(display_path, cookies=cookies)
+    assert owner.status_code == 302 and owner.headers["Cache-Control"] == "private, no-store"
+    assert "X-Amz-Signature=" in owner.headers["Location"] and "X-Amz-Expires=60" in owner.headers["Location"]
+    assert requests.get(owner.headers["Location"], timeout=10).status_code == 200
+
+    # Published: the worker scanned the original from the private bucket and decided the label.
+    declared = instance.put(
+        f"/api/v1/notes/{note_id}/declaration/",
+        json={"degree": "none", "text_degree": "none", "images": {image_id: "none"}},
+        headers=token,
+    )
+    assert declared.status_code == 200, declared.text
+    assert instance.post(f"/api/v1/notes/{note_id}/publish/", headers=token).status_code == 200
+
+    def tiers() -> list[str]:
+        return [
+            label["tier"]
+            for label in instance.get(f"/api/v1/feed/{note_id}/", headers=token).json()["labels"]
+        ]
+
+    wait_for(lambda: "suspected" in tiers(), timeout=60, interval=0.5)
+    image.refresh_from_db()
+    assert image.scan.status == "done" and image.signals.filter(kind="generator").exists()
+
+    # Everyone may see it now: the view sends them to the bucket, where it is cached for a year.
+    public = instance.get(f"/media/{image.display.name}")
+    assert public.status_code == 302 and public.headers["Cache-Control"] == "public, max-age=60"
+    location = public.headers["Location"]
+    assert location == f"{object_store['endpoint']}/{PUBLIC}/{image.display.name}"
+    served = requests.get(location, timeout=10)
+    assert served.status_code == 200 and served.content[:4] in (
+        b"RIFF",
+        b"\xff\xd8\xff\xe0",
+        b"\xff\xd8\xff\xdb",
+    )
+    assert served.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # The page itself links to Sunlight's checked URL, never to the bucket.
+    page = instance.get(f"/notes/{note_id}/")
+    assert page.status_code == 200 and f'src="/media/{image.display.name}"' in page.text
+
+    # Deleting the note deletes the copies readers saw; its original stays, private, as the evidence of
+    # the decision made about it (the ledger outlives the note).
+    assert instance.delete(f"/api/v1/notes/{note_id}/", headers=token).status_code == 204
+    wait_for(lambda: not _keys(client, PUBLIC, note_id), timeout=30)
+    assert _keys(client, PRIVATE, note_id) == [original_key]
+
+    # A note no decision concerns leaves nothing behind in either bucket.
+    plain = instance.post("/api/v1/notes/", json={"title": "Lake", "body": ""}, headers=token).json()["id"]
+    files = {"image": ("lake.jpg", jpeg_bytes())}
+    assert instance.post(f"/api/v1/notes/{plain}/images/", files=files, headers=token).status_code == 201
+    assert _keys(client, PUBLIC, plain) and _keys(client, PRIVATE, plain)
+    assert instance.delete(f"/api/v1/notes/{plain}/", headers=token).status_code == 204
+    wait_for(lambda: not _keys(client, PUBLIC, plain) and not _keys(client, PRIVATE, plain), timeout=30)
+
+
+def test_the_store_down_refuses_uploads_cleanly_and_pages_still_render(production, object_store):  # noqa: F811
+    from tests.factories import PASSWORD
+
+    creator = _production_user(language="en")
+    published = Note.objects.create(
+        author=creator, title="Already up", state=Note.State.PUBLISHED, published_at=timezone.now()
+    )
+    dead = {**object_store["env"], "SUNLIGHT_S3_ENDPOINT_URL": f"http://127.0.0.1:{_free_port()}"}
+    instance = production["start"](**dead)
+    token = {
+        "X-Session-Token": instance.post(
+            "/_allauth/app/v1/auth/login", json={"email": creator.email, "password": PASSWORD}
+        ).json()["meta"]["session_token"]
+    }
+    note_id = instance.post("/api/v1/notes/", json={"title": "Lake", "body": ""}, headers=token).json()["id"]
+    upload = instance.post(
+        f"/api/v1/notes/{note_id}/images/", files={"image": ("lake.jpg", jpeg_bytes())}, headers=token
+    )
+    assert upload.status_code == 503, upload.text
+    error = upload.json()["error"]
+    assert error["code"] == "storage_unavailable" and "nothing was saved" in error["message"]
+    assert not NoteImage.objects.filter(note__public_id=note_id).exists()
+    assert instance.get(f"/notes/{published.public_id}/").status_code == 200
+    assert instance.get("/").status_code == 200
