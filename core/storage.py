@@ -1,12 +1,12 @@
 """Media in an S3-compatible object store (``SUNLIGHT_STORAGE=s3``; README "Production").
 
-Two buckets. The **public** one holds what readers see (display copies, thumbnails, video renditions and
-posters, original-size downloads) under content-hashed names that never change, so a CDN or browser may
-keep them for a year. Pages still link to Sunlight's own ``/media/…`` URLs: the view checks who may see
-the note, as with local files, then redirects to the bucket (published notes) or to a short-lived
-presigned URL (a draft for its author, a removed note for staff). The **private** bucket holds the
-untouched originals and appeal evidence; nothing links to it, and staff and owners get presigned URLs
-after the usual permission checks.
+Two buckets, neither readable by URL alone. The **public** one holds what readers see (display copies,
+thumbnails, video renditions and posters) under content-hashed names that never change, stored with a
+year-long immutable ``Cache-Control``. Pages still link to Sunlight's own ``/media/…`` URLs: the view checks
+who may see the note, as with local files, then redirects to a presigned URL — valid an hour for a published
+note's copy (or the CDN's URL, when one reads the bucket), ``PRESIGN_SECONDS`` for anything else (a draft
+for its author, a removed note for staff). The **private** bucket holds the untouched originals,
+original-size downloads and appeal evidence; staff and owners get presigned URLs after the usual checks.
 
 The object store unreachable at upload time is a clear 503 (``StorageUnavailable``) and the caller's
 transaction rolls back, leaving nothing half saved; at serving time pages still render (URLs are computed
@@ -23,6 +23,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.base import File
 from django.db.models.fields.files import FieldFile
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
@@ -60,7 +61,12 @@ class _Bucket(S3Storage):
     def _open(self, name: str, mode: str = "rb") -> File:
         try:
             return super()._open(name, mode)
-        except _UNREACHABLE as exc:
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+                raise FileNotFoundError(name) from exc
+            logger.warning("object store unreachable on open: %s", exc.__class__.__name__)
+            raise StorageUnavailable from exc
+        except (BotoCoreError, OSError) as exc:
             logger.warning("object store unreachable on open: %s", exc.__class__.__name__)
             raise StorageUnavailable from exc
 
@@ -71,16 +77,22 @@ class _Bucket(S3Storage):
             logger.warning("object %s not deleted: %s", name, exc.__class__.__name__)
 
     def presigned_url(
-        self, name: str, *, filename: str | None = None, content_type: str | None = None
+        self,
+        name: str,
+        *,
+        filename: str | None = None,
+        content_type: str | None = None,
+        seconds: int | None = None,
     ) -> str:
-        """A GET URL for this object alone, valid ``SUNLIGHT_S3['PRESIGN_SECONDS']``; computed locally."""
+        """A GET URL for this object alone, valid ``seconds`` (``SUNLIGHT_S3['PRESIGN_SECONDS']``);
+        computed locally, without calling the store."""
         params = {"Bucket": self.bucket_name, "Key": self._normalize_name(clean_name(name))}
         if filename:
-            params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
+            params["ResponseContentDisposition"] = content_disposition_header(True, filename)
         if content_type:
             params["ResponseContentType"] = content_type
         return self.connection.meta.client.generate_presigned_url(
-            "get_object", Params=params, ExpiresIn=settings.SUNLIGHT_S3["PRESIGN_SECONDS"]
+            "get_object", Params=params, ExpiresIn=seconds or settings.SUNLIGHT_S3["PRESIGN_SECONDS"]
         )
 
 
@@ -140,5 +152,9 @@ def redirect_target(
     if not isinstance(storage, _Bucket):
         return None
     if public and isinstance(storage, PublicMediaStorage) and not filename:
-        return storage.bucket_url(field_file.name)
+        if storage.custom_domain:  # a CDN in front, reading the bucket with its own access
+            return storage.bucket_url(field_file.name)
+        # Neither bucket is readable by URL alone: a published copy gets a URL valid for an hour (the
+        # browser keeps the object under it), so a removal takes effect within the hour.
+        return storage.presigned_url(field_file.name, seconds=settings.SUNLIGHT_S3["PUBLIC_PRESIGN_SECONDS"])
     return storage.presigned_url(field_file.name, filename=filename, content_type=content_type)

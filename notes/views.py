@@ -321,6 +321,13 @@ def note_media(request: HttpRequest, note_id: str, filename: str) -> HttpRespons
     return response
 
 
+def _private_redirect(target: str) -> HttpResponse:
+    """To a presigned URL made for this viewer: no cache keeps it for anyone else."""
+    response = HttpResponseRedirect(target)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_safe
 @throttled("downloads", methods=("GET", "HEAD"))
 def note_image_download(request: HttpRequest, note_id: str, image_id: str) -> HttpResponse:
@@ -334,7 +341,7 @@ def note_image_download(request: HttpRequest, note_id: str, image_id: str) -> Ht
     filename = f"sunlight-{note.public_id.hex[:8]}-{image.position + 1}.{extension}"
     target = redirect_target(stored, public=False, filename=filename, content_type=content_type)
     if target is not None:
-        return HttpResponseRedirect(target)
+        return _private_redirect(target)
     return FileResponse(stored.open("rb"), content_type=content_type, as_attachment=True, filename=filename)
 
 
@@ -451,7 +458,7 @@ def note_video_download(request: HttpRequest, note_id: str) -> HttpResponse:
     filename = f"sunlight-{note.public_id.hex[:8]}.mp4"
     target = redirect_target(stored, public=False, filename=filename, content_type="video/mp4")
     if target is not None:
-        return HttpResponseRedirect(target)
+        return _private_redirect(target)
     return FileResponse(stored.open("rb"), content_type="video/mp4", as_attachment=True, filename=filename)
 
 

@@ -468,8 +468,12 @@ if SUNLIGHT_STORAGE not in ("local", "s3"):
 SUNLIGHT_S3 = {
     # How long a presigned URL (a private file, or a draft's copy) may be used.
     "PRESIGN_SECONDS": env_int("SUNLIGHT_S3_PRESIGN_SECONDS", 60),
+    # A published note's copy: the browser keeps it under its URL; a removal takes effect within this.
+    "PUBLIC_PRESIGN_SECONDS": env_int("SUNLIGHT_S3_PUBLIC_PRESIGN_SECONDS", 3600),
 }
 if SUNLIGHT_STORAGE == "s3":
+    from botocore.config import Config as BotocoreConfig
+
     _s3 = {
         "endpoint_url": os.environ.get("SUNLIGHT_S3_ENDPOINT_URL") or None,
         "region_name": os.environ.get("SUNLIGHT_S3_REGION", "us-east-1"),
@@ -477,6 +481,14 @@ if SUNLIGHT_STORAGE == "s3":
         "secret_key": os.environ.get("SUNLIGHT_S3_SECRET_ACCESS_KEY") or None,
         "addressing_style": os.environ.get("SUNLIGHT_S3_ADDRESSING_STYLE", "path"),
         "signature_version": "s3v4",
+        # A store that hangs fails fast instead of holding the note's row lock and a web worker.
+        "client_config": BotocoreConfig(
+            connect_timeout=env_float("SUNLIGHT_S3_CONNECT_TIMEOUT_SECONDS", 3.0),
+            read_timeout=env_float("SUNLIGHT_S3_READ_TIMEOUT_SECONDS", 30.0),
+            retries={"max_attempts": 2, "mode": "standard"},
+            signature_version="s3v4",
+            s3={"addressing_style": os.environ.get("SUNLIGHT_S3_ADDRESSING_STYLE", "path")},
+        ),
         # A file read from the store (a scan of a 200 MB original) spills to disk past this size.
         "max_memory_size": env_int("SUNLIGHT_S3_MAX_MEMORY_MB", 8) * 1024 * 1024,
     }
@@ -514,11 +526,15 @@ if not DEBUG:
 
 # Every asset is served from this origin (media from the object store's, when it is used); no inline script
 # or style anywhere.
+# The store's own endpoint (presigned URLs) and the CDN's host, when there is one.
 _MEDIA_ORIGINS = (
     [
-        f"https://{os.environ['SUNLIGHT_S3_PUBLIC_DOMAIN']}"
-        if os.environ.get("SUNLIGHT_S3_PUBLIC_DOMAIN")
-        else (os.environ.get("SUNLIGHT_S3_ENDPOINT_URL") or "https://*.amazonaws.com")
+        os.environ.get("SUNLIGHT_S3_ENDPOINT_URL") or "https://*.amazonaws.com",
+        *(
+            [f"https://{os.environ['SUNLIGHT_S3_PUBLIC_DOMAIN']}"]
+            if os.environ.get("SUNLIGHT_S3_PUBLIC_DOMAIN")
+            else []
+        ),
     ]
     if SUNLIGHT_STORAGE == "s3"
     else []

@@ -3,13 +3,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from datetime import date
 
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.templatetags.static import static
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -203,9 +206,26 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """500, or 503 when the database could not be reached (restarting, failing over): the request failed
+    cleanly and the next ones will work once it is back, without restarting the server. The page renders
+    without context processors, which may need the database that just failed."""
+    unavailable = isinstance(sys.exc_info()[1], (OperationalError, InterfaceError))
+    status = 503 if unavailable else 500
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"error": {"status": 500, "code": "server_error", "message": _("Internal server error.")}},
-            status=500,
+        message = _("Sunlight is briefly unavailable; please try again in a minute.") if unavailable else None
+        response: HttpResponse = JsonResponse(
+            {
+                "error": {
+                    "status": status,
+                    "code": "unavailable" if unavailable else "server_error",
+                    "message": message or _("Internal server error."),
+                }
+            },
+            status=status,
         )
-    return render(request, "500.html", status=500)
+    else:
+        template = "503.html" if unavailable else "500.html"
+        response = HttpResponse(loader.render_to_string(template), status=status)
+    if unavailable:
+        response["Retry-After"] = "30"
+    return response

@@ -4,7 +4,6 @@ with the note; the store down at upload time and at serving time."""
 
 from __future__ import annotations
 
-import json
 import re
 import socket
 import subprocess
@@ -53,19 +52,7 @@ def object_store(tmp_path) -> Iterator[dict]:
     )
     client.create_bucket(Bucket=PUBLIC)
     client.create_bucket(Bucket=PRIVATE)
-    # As in production: the public bucket readable by anyone (or by the CDN), the private one by no one.
-    public_read = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": "*",
-                "Action": "s3:GetObject",
-                "Resource": f"arn:aws:s3:::{PUBLIC}/*",
-            }
-        ],
-    }
-    client.put_bucket_policy(Bucket=PUBLIC, Policy=json.dumps(public_read))
+    # Neither bucket is readable by URL alone (the default): Sunlight hands out presigned URLs.
     env = {
         "SUNLIGHT_STORAGE": "s3",
         "SUNLIGHT_S3_ENDPOINT_URL": endpoint,
@@ -127,7 +114,8 @@ def test_media_live_in_two_buckets_are_scanned_from_them_served_from_them_and_go
 
     # The original in the private bucket, the copies readers see in the public one, content-hashed.
     (original_key,) = _keys(client, PRIVATE, note_id)
-    assert requests.get(f"{object_store['endpoint']}/{PRIVATE}/{original_key}", timeout=10).status_code == 403
+    for bucket, key in [(PRIVATE, original_key), *((PUBLIC, k) for k in _keys(client, PUBLIC, note_id))]:
+        assert requests.get(f"{object_store['endpoint']}/{bucket}/{key}", timeout=10).status_code == 403
     public_keys = _keys(client, PUBLIC, note_id)
     assert len(public_keys) == 2 and all(re.search(r"\.[0-9a-f]{16}\.(webp|jpg)$", k) for k in public_keys)
     image = NoteImage.objects.get(public_id=image_id)
@@ -161,11 +149,13 @@ def test_media_live_in_two_buckets_are_scanned_from_them_served_from_them_and_go
     image.refresh_from_db()
     assert image.scan.status == "done" and image.signals.filter(kind="generator").exists()
 
-    # Everyone may see it now: the view sends them to the bucket, where it is cached for a year.
+    # Everyone may see it now: the view sends them to the bucket with an hour's URL; the object under it
+    # is cached for a year (its name changes with its content).
     public = instance.get(f"/media/{image.display.name}")
     assert public.status_code == 302 and public.headers["Cache-Control"] == "public, max-age=60"
     location = public.headers["Location"]
-    assert location == f"{object_store['endpoint']}/{PUBLIC}/{image.display.name}"
+    assert location.startswith(f"{object_store['endpoint']}/{PUBLIC}/{image.display.name}?")
+    assert "X-Amz-Expires=3600" in location
     served = requests.get(location, timeout=10)
     assert served.status_code == 200 and served.content[:4] in (
         b"RIFF",

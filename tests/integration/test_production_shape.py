@@ -246,3 +246,43 @@ def test_a_flood_of_uploads_never_delays_a_password_reset_mail(production, clien
     wait_for(lambda: "mail delivered" in mailer.log.read_text(), timeout=10)
     delivered = next(line for line in mailer.log.read_text().splitlines() if "mail delivered" in line)
     assert "[reset-request-0042]" in delivered, delivered
+
+
+def test_redis_connections_dropped_under_traffic_end_no_request_in_an_error(production):
+    """A Redis restart as the web instances see it: every client connection is cut mid-traffic."""
+    instance = production["start"]()
+    creator = _production_user(language="en")
+    token = {
+        "X-Session-Token": instance.post(
+            "/_allauth/app/v1/auth/login", json={"email": creator.email, "password": PASSWORD}
+        ).json()["meta"]["session_token"]
+    }
+    broker = redis.Redis.from_url(REDIS_URL)
+    statuses = []
+    for round_ in range(6):
+        if round_ % 2:
+            broker.client_kill_filter(_type="normal", skipme=True)
+        statuses += [
+            instance.get("/").status_code,
+            instance.get("/guidelines/").status_code,
+            instance.get("/api/v1/me/", headers=token).status_code,
+        ]
+    assert statuses == [200] * len(statuses)
+
+
+def test_the_database_connections_cut_are_reopened_without_restarting_the_server(production):
+    """PostgreSQL restarting, as the instance sees it: its connections die; the next requests reconnect."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("terminating server connections is PostgreSQL's (CI's second run)")
+    instance = production["start"]()
+    assert instance.get("/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        assert cursor.fetchall(), "the instance held no connection to cut"
+    statuses = [instance.get(path).status_code for path in ("/", "/guidelines/", "/healthz", "/")]
+    assert statuses == [200, 200, 200, 200]

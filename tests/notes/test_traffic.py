@@ -688,3 +688,15 @@ def test_staff_see_batch_copied_notes_from_other_accounts_as_evidence(client, cr
     client.force_login(staff_with_permissions("decide", "view_note"))
     page = client.get(f"/admin/notes/note/{original.pk}/decide/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Near-copies from other accounts" in page and "My rescue 1" in page and "Unrelated" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_benchmark_seeding_fills_every_required_column():
+    """seed_bench_feed writes set-based SQL: a column added since must not break it (PostgreSQL only)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("seed_bench_feed is PostgreSQL's (CI's second run)")
+    call_command("seed_bench_feed", "--notes", "60")
+    assert Note.objects.filter(author__email__endswith="@bench.invalid", state="published").count() == 60

@@ -211,3 +211,24 @@ def test_a_sign_out_during_a_cache_outage_ends_within_minutes(monkeypatch):
         assert not Session.objects.filter(session_key=key).exists()
         clock.shift(CACHE_SECONDS + 1)
         assert SessionStore(key).load() == {}  # the stale copy expired; the database says signed out
+
+
+@pytest.mark.parametrize(("path", "kind"), [("/", "page"), ("/api/v1/feed/", "api")])
+def test_a_database_outage_is_a_clean_503_not_a_crash(rf, path, kind):
+    """The handler renders without touching the database (its context processors would need it)."""
+    from django.db import OperationalError
+    from django.utils import translation
+
+    from portal.views import server_error
+
+    try:
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+    except OperationalError:
+        with translation.override("zh-hans"):
+            response = server_error(rf.get(path))
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    body = response.content.decode()
+    if kind == "api":
+        assert json.loads(body)["error"]["code"] == "unavailable"
+    else:
+        assert "数据库" in body and "127.0.0.1" not in body

@@ -64,9 +64,9 @@ RESET = [
 
 CREATORS = """
 INSERT INTO accounts_user (password, last_login, is_superuser, public_id, email, display_name, is_staff,
-                           is_active, date_joined, language)
+                           is_active, date_joined, language, session_version)
 SELECT '!bench', NULL, false, gen_random_uuid(), 'creator-' || g || %(domain)s, 'Bench creator ' || g,
-       false, true, %(now)s - interval '90 days', 'en'
+       false, true, %(now)s - interval '90 days', 'en', 0
 FROM generate_series(1, %(creators)s) AS g
 """
 
@@ -80,12 +80,12 @@ SELECT id, (row_number() OVER (ORDER BY id) - 1)::int AS n FROM accounts_user WH
 NOTES = """
 INSERT INTO notes_note (public_id, title, body, body_html, state, created_at, updated_at, published_at,
                         author_id, evidence_shown, reach_reduced, reach_reduced_until, withheld,
-                        withheld_until, rank_score, traffic, weight, weight_until)
+                        withheld_until, rank_score, traffic, weight, weight_until, client, like_count)
 SELECT gen_random_uuid(), 'Bench note ' || s.g, s.body, '<p>' || s.body || '</p>', 'published',
        s.published_at - interval '1 hour', s.published_at, s.published_at,
        c.id, NULL, s.traffic = 'reduced', NULL, false, NULL,
        s.log2_weight + extract(epoch FROM s.published_at)::double precision / %(half_life_s)s,
-       s.traffic, s.weight, NULL
+       s.traffic, s.weight, NULL, 'web', 0
 FROM (
     SELECT g,
            'A benchmark note, number ' || g || ', with a few words about the work.' AS body,
