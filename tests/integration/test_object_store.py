@@ -15,9 +15,8 @@ from pathlib import Path
 import boto3
 import pytest
 import requests
-from django.utils import timezone
 
-from notes.models import Note, NoteImage
+from notes.models import NoteImage
 from tests.images import a1111_png_bytes, jpeg_bytes
 from tests.integration.test_production_shape import _free_port, _production_user, production  # noqa: F401
 from tests.support import wait_for
@@ -186,9 +185,10 @@ def test_the_store_down_refuses_uploads_cleanly_and_pages_still_render(productio
     from tests.factories import PASSWORD
 
     creator = _production_user(language="en")
-    published = Note.objects.create(
-        author=creator, title="Already up", state=Note.State.PUBLISHED, published_at=timezone.now()
-    )
+    from tests.notes.conftest import make_published
+
+    published = make_published(creator, images=1)
+    display = published.images.get().display.name
     dead = {**object_store["env"], "SUNLIGHT_S3_ENDPOINT_URL": f"http://127.0.0.1:{_free_port()}"}
     instance = production["start"](**dead)
     token = {
@@ -204,5 +204,45 @@ def test_the_store_down_refuses_uploads_cleanly_and_pages_still_render(productio
     error = upload.json()["error"]
     assert error["code"] == "storage_unavailable" and "nothing was saved" in error["message"]
     assert not NoteImage.objects.filter(note__public_id=note_id).exists()
-    assert instance.get(f"/notes/{published.public_id}/").status_code == 200
+    # Serving with the store down: the pages render (URLs are made without calling it) and link the
+    # copies through Sunlight, which still answers; only the image bytes fail to load in the browser.
+    page = instance.get(f"/notes/{published.public_id}/")
+    assert page.status_code == 200 and f'src="/media/{display}"' in page.text
     assert instance.get("/").status_code == 200
+    assert instance.get(f"/media/{display}").status_code == 302
+
+
+def test_two_instances_share_the_database_redis_and_the_object_store(production, object_store):  # noqa: F811
+    """Sign in on one instance, upload and publish on the other; the worker scans the original from the
+    bucket, and both instances show the label and serve the copy from the store."""
+    from tests.factories import PASSWORD
+
+    s3 = object_store["env"]
+    production["workers"].start(queues=("default", "scans", "mail", "periodic"), **s3)
+    one, two = production["start"](**s3), production["start"](**s3)
+    creator = _production_user(language="en")
+    login = one.post("/_allauth/app/v1/auth/login", json={"email": creator.email, "password": PASSWORD})
+    token = {"X-Session-Token": login.json()["meta"]["session_token"]}
+
+    note_id = two.post("/api/v1/notes/", json={"title": "Dusk", "body": ""}, headers=token).json()["id"]
+    upload = two.post(
+        f"/api/v1/notes/{note_id}/images/", files={"image": ("dusk.png", a1111_png_bytes())}, headers=token
+    )
+    assert upload.status_code == 201, upload.text
+    image_id = upload.json()["images"][0]["id"]
+    declaration = {"degree": "none", "text_degree": "none", "images": {image_id: "none"}}
+    assert (
+        one.put(f"/api/v1/notes/{note_id}/declaration/", json=declaration, headers=token).status_code == 200
+    )
+    assert two.post(f"/api/v1/notes/{note_id}/publish/", headers=token).status_code == 200
+
+    def tiers(instance) -> list[str]:
+        note = instance.get(f"/api/v1/feed/{note_id}/", headers=token).json()
+        return [label["tier"] for label in note["labels"]]
+
+    wait_for(lambda: "suspected" in tiers(one) and "suspected" in tiers(two), timeout=60, interval=0.5)
+    display = NoteImage.objects.get(public_id=image_id).display.name
+    for instance in (one, two):
+        redirect = instance.get(f"/media/{display}")
+        assert redirect.status_code == 302
+        assert requests.get(redirect.headers["Location"], timeout=10).status_code == 200
