@@ -18,7 +18,12 @@ import requests
 
 from notes.models import NoteImage
 from tests.images import a1111_png_bytes, jpeg_bytes
-from tests.integration.test_production_shape import _free_port, _production_user, production  # noqa: F401
+from tests.integration.test_production_shape import (  # noqa: F401 - production: a fixture
+    _free_port,
+    _production_user,
+    production,
+    signed_in,
+)
 from tests.support import wait_for
 
 pytestmark = pytest.mark.integration
@@ -96,11 +101,7 @@ def test_media_live_in_two_buckets_are_scanned_from_them_served_from_them_and_go
     production["workers"].start(queues=("default", "scans", "mail", "periodic"), **s3)
     instance = production["start"](**s3)
     creator = _production_user(language="en")
-    token = {
-        "X-Session-Token": instance.post(
-            "/_allauth/app/v1/auth/login", json={"email": creator.email, "password": PASSWORD}
-        ).json()["meta"]["session_token"]
-    }
+    token = signed_in(instance, creator)
 
     note_id = instance.post("/api/v1/notes/", json={"title": "Harbour", "body": ""}, headers=token).json()[
         "id"
@@ -182,7 +183,6 @@ def test_media_live_in_two_buckets_are_scanned_from_them_served_from_them_and_go
 
 
 def test_the_store_down_refuses_uploads_cleanly_and_pages_still_render(production, object_store):  # noqa: F811
-    from tests.factories import PASSWORD
 
     creator = _production_user(language="en")
     from tests.notes.conftest import make_published
@@ -191,11 +191,7 @@ def test_the_store_down_refuses_uploads_cleanly_and_pages_still_render(productio
     display = published.images.get().display.name
     dead = {**object_store["env"], "SUNLIGHT_S3_ENDPOINT_URL": f"http://127.0.0.1:{_free_port()}"}
     instance = production["start"](**dead)
-    token = {
-        "X-Session-Token": instance.post(
-            "/_allauth/app/v1/auth/login", json={"email": creator.email, "password": PASSWORD}
-        ).json()["meta"]["session_token"]
-    }
+    token = signed_in(instance, creator)
     note_id = instance.post("/api/v1/notes/", json={"title": "Lake", "body": ""}, headers=token).json()["id"]
     upload = instance.post(
         f"/api/v1/notes/{note_id}/images/", files={"image": ("lake.jpg", jpeg_bytes())}, headers=token
@@ -215,14 +211,12 @@ def test_the_store_down_refuses_uploads_cleanly_and_pages_still_render(productio
 def test_two_instances_share_the_database_redis_and_the_object_store(production, object_store):  # noqa: F811
     """Sign in on one instance, upload and publish on the other; the worker scans the original from the
     bucket, and both instances show the label and serve the copy from the store."""
-    from tests.factories import PASSWORD
 
     s3 = object_store["env"]
     production["workers"].start(queues=("default", "scans", "mail", "periodic"), **s3)
     one, two = production["start"](**s3), production["start"](**s3)
     creator = _production_user(language="en")
-    login = one.post("/_allauth/app/v1/auth/login", json={"email": creator.email, "password": PASSWORD})
-    token = {"X-Session-Token": login.json()["meta"]["session_token"]}
+    token = signed_in(one, creator)
 
     note_id = two.post("/api/v1/notes/", json={"title": "Dusk", "body": ""}, headers=token).json()["id"]
     upload = two.post(

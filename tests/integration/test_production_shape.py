@@ -141,6 +141,13 @@ def _production_user(**fields):
     return user
 
 
+def signed_in(instance: Instance, user) -> dict[str, str]:
+    """The app's sign-in on this instance: the session token header for the API."""
+    login = instance.post("/_allauth/app/v1/auth/login", json={"email": user.email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    return {"X-Session-Token": login.json()["meta"]["session_token"]}
+
+
 def test_two_instances_share_sign_in_and_a_workers_label(production):
     """Sign in on one instance, publish on the other; the label a worker decides shows on both."""
     workers = production["workers"]
@@ -148,9 +155,7 @@ def test_two_instances_share_sign_in_and_a_workers_label(production):
     one, two = production["start"](), production["start"]()
     creator = _production_user(language="en")
 
-    login = one.post("/_allauth/app/v1/auth/login", json={"email": creator.email, "password": PASSWORD})
-    assert login.status_code == 200, login.text
-    token = {"X-Session-Token": login.json()["meta"]["session_token"]}
+    token = signed_in(one, creator)
 
     created = two.post("/api/v1/notes/", json={"title": "Harbour at dusk", "body": ""}, headers=token)
     assert created.status_code == 201, created.text
@@ -252,11 +257,7 @@ def test_redis_connections_dropped_under_traffic_end_no_request_in_an_error(prod
     """A Redis restart as the web instances see it: every client connection is cut mid-traffic."""
     instance = production["start"]()
     creator = _production_user(language="en")
-    token = {
-        "X-Session-Token": instance.post(
-            "/_allauth/app/v1/auth/login", json={"email": creator.email, "password": PASSWORD}
-        ).json()["meta"]["session_token"]
-    }
+    token = signed_in(instance, creator)
     broker = redis.Redis.from_url(REDIS_URL)
     statuses = []
     for round_ in range(6):
