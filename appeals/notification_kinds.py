@@ -30,10 +30,12 @@ def _view_decision(params: dict) -> Action:
 def decision(params: dict) -> Rendered | None:
     if not params.get("decision"):
         return None
-    message = _("A decision about “%(title)s”: %(kind)s.") % {
-        "title": params.get("title", ""),
-        "kind": _kind_label(params.get("kind", "")),
-    }
+    values = {"title": params.get("title", ""), "kind": _kind_label(params.get("kind", ""))}
+    if params.get("reversed"):
+        # Reversed since it was sent (appeals.notifications.decision_notifications_mark_reversed).
+        message = _("A decision about “%(title)s”: %(kind)s. It has since been reversed.") % values
+        return Rendered(message, [_view_decision(params)])
+    message = _("A decision about “%(title)s”: %(kind)s.") % values
     appeal = Action(
         "appeal",
         _("Appeal"),

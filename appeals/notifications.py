@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.functional import lazy
 
+from accounts.models import Notification
 from accounts.services import user_notify
 from appeals.models import Appeal, CompensationVoucher, Decision
 from appeals.redress import further_redress_text
@@ -31,6 +32,20 @@ def decision_notify(*, decision: Decision, template: str = "appeals/email/decisi
         url=reverse("appeals:decision", args=[decision.public_id]),
         params={"decision": str(decision.public_id), "kind": decision.kind, "title": decision.subject_title},
     )
+
+
+def decision_notifications_mark_reversed(decision: Decision) -> None:
+    """The creator's earlier "decision" notifications stop offering an appeal once it is reversed.
+
+    Marked when the decision changes (a handful of rows, in the reversing transaction), so reading
+    the notification centre needs no look-up per row.
+    """
+    earlier = Notification.objects.filter(
+        recipient_id=decision.subject_owner_id, kind="decision", params__decision=str(decision.public_id)
+    )
+    for notification in earlier:
+        notification.params = {**notification.params, "reversed": True}
+        notification.save(update_fields=["params"])
 
 
 def appeal_notify(*, user_id: int, kind: str, template: str, appeal_id: int, voucher_id: int | None) -> None:

@@ -313,6 +313,7 @@ def _reverse_locked(
         at=now,
     )
     effects.decision_changed(locked)
+    notifications.decision_notifications_mark_reversed(locked)
     voucher, created = _compensate(locked, appeal=appeal, now=now)
     return locked, voucher if created else None, True
 

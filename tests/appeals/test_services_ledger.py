@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Notification
+from accounts.notifications import render
 from appeals import effects, services
 from appeals.models import Automation, CompensationVoucher, Decision, DecisionEvent
 from appeals.tasks import expire_decisions
@@ -132,6 +133,30 @@ def test_own_initiative_reversal_records_who_and_why_and_compensates(
     assert (
         wallet.status_code == 200 and f"/appeals/decisions/{decision.public_id}/" in wallet.content.decode()
     )
+
+
+def test_a_reversed_decisions_earlier_notification_stops_offering_an_appeal(
+    creator, staff, django_capture_on_commit_callbacks
+):
+    note = make_published(creator)
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = _note_decision(note)
+        other = _note_decision(make_published(creator, title="Another note"))
+    notification = Notification.objects.get(params__decision=str(decision.public_id))
+    with translation.override("en"):
+        assert [a.name for a in render(notification).actions] == ["view_decision", "appeal"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decision_reverse(decision=decision, acting_user=staff, reason="Wrong from the start.")
+    notification.refresh_from_db()
+    for language, reversed_words in (("en", "has since been reversed"), ("zh-hans", "已被撤销")):
+        with translation.override(language):
+            rendered = render(notification)
+        assert reversed_words in rendered.message
+        assert [a.name for a in rendered.actions] == ["view_decision"]
+    # The other decision's notification is untouched.
+    untouched = Notification.objects.get(params__decision=str(other.public_id))
+    assert untouched.kind == "decision" and "reversed" not in untouched.params
 
 
 def test_reversing_needs_the_permission_and_a_reason(creator):
