@@ -41,7 +41,9 @@ def image_scan(*, image_id: int) -> ImageScan | None:
         # The file, not its bytes: the reader walks metadata segments and never holds the photo.
         result = provenance.scan(handle, trust=_trust())
     with transaction.atomic():
-        row = ImageScan.objects.select_for_update().get(pk=row.pk)
+        row = ImageScan.objects.select_for_update().filter(pk=row.pk).first()
+        if row is None:
+            return None  # the image was removed while it was read
         if row.status == ImageScan.Status.DONE and row.sha256 == digest:
             return row
         ProvenanceSignal.objects.filter(image=image).delete()

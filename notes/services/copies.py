@@ -74,7 +74,9 @@ def image_display_credentials_sync(*, image_id: int) -> bool:
     if not did_sign:
         key = ""
     with deleted_on_failure() as written, transaction.atomic():
-        locked = NoteImage.objects.select_for_update().select_related("note").get(pk=image.pk)
+        locked = NoteImage.objects.select_for_update().select_related("note").filter(pk=image.pk).first()
+        if locked is None:
+            return False  # the image was removed while its copy was rendered: nothing was written
         # The label may have changed while this copy was rendered: then it is already stale.
         if _display_state(locked, signer)[0] != tier:
             enqueue_on_commit("notes.tasks.sign_display", locked.pk)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -202,7 +203,10 @@ def note_image_download(*, note: Note, image: NoteImage) -> tuple[FieldFile, str
                 # certificate renders a signed copy instead of serving this one for good.
                 key = propagation.download_key(image=image, aigc=aigc, signer="")
         with deleted_on_failure() as written, transaction.atomic():
-            locked = NoteImage.objects.select_for_update().select_related("note").get(pk=image.pk)
+            locked = NoteImage.objects.select_for_update().select_related("note").filter(pk=image.pk).first()
+            if locked is None:
+                # Removed while it was rendered: nothing is written, and the reader gets a "not found".
+                raise Http404
             if locked.download_key == key and locked.download:
                 return locked.download, content_type
             extension = content_type.split("/")[1].replace("jpeg", "jpg")

@@ -42,3 +42,15 @@ def make_published(author, **kwargs) -> Note:
 @pytest.fixture
 def draft(creator) -> Note:
     return make_draft(creator)
+
+
+@pytest.fixture
+def platform_cert(settings, tmp_path):
+    """A development signing certificate for the platform's Content Credentials."""
+    from notes import credentials
+
+    chain, key = credentials._dev_certificate(tmp_path / "cert")
+    settings.SUNLIGHT_C2PA = {"cert": str(chain), "key": str(key)}
+    credentials._load.cache_clear()
+    yield chain, key
+    credentials._load.cache_clear()

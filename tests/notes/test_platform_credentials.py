@@ -22,15 +22,6 @@ from tests.provenance.conftest import FIXTURES
 from tests.support import require
 
 
-@pytest.fixture
-def platform_cert(settings, tmp_path):
-    chain, key = credentials._dev_certificate(tmp_path / "cert")
-    settings.SUNLIGHT_C2PA = {"cert": str(chain), "key": str(key)}
-    credentials._load.cache_clear()
-    yield chain, key
-    credentials._load.cache_clear()
-
-
 def _publish(creator, data: bytes, *, degree: str = "generated"):
     note = _published_with(creator, data, degree=degree)
     return note, NoteImage.objects.get(note=note)
