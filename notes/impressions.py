@@ -101,7 +101,10 @@ class _Redis:
     def __init__(self, url: str) -> None:
         import redis
 
-        self.client = redis.Redis.from_url(url)
+        # Short time-outs, set here rather than left to redis-py's defaults (5 s, and none in older
+        # releases): a Redis that stops answering (a failover, packets dropped) costs a page a couple
+        # of seconds and an uncounted impression, never a web thread held.
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
         self.script = self.client.register_script(_RECORD)
         self.lock = None
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import os
 import random
+import socket
+import threading
 import uuid
 from datetime import timedelta
 
@@ -511,6 +513,25 @@ def test_anonymous_readers_are_told_apart_and_authors_do_not_count(client, creat
     client.get(f"/notes/{note.public_id}/")
     impressions.impressions_flush()
     assert ImpressionDay.objects.get(note=note).organic == 2
+
+
+def test_a_redis_that_never_answers_costs_an_uncounted_impression_not_the_page(client, creator, settings):
+    """A listener that accepts and then stays silent (dropped packets): recording gives up on its own."""
+    note = publish(creator)
+    silent = socket.create_server(("127.0.0.1", 0))
+    try:
+        settings.SUNLIGHT_IMPRESSIONS_REDIS_URL = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        request = client.get("/healthz").wsgi_request
+        outcome: list[int] = []
+        worker = threading.Thread(
+            target=lambda: outcome.append(impressions.impressions_record(request, [(note, "organic")])),
+            daemon=True,
+        )
+        worker.start()
+        worker.join(timeout=60)  # bounded by the client's socket time-outs, set explicitly in _Redis
+        assert not worker.is_alive() and outcome == [0]
+    finally:
+        silent.close()
 
 
 def test_recording_writes_nothing_to_the_database(client, creator, django_assert_num_queries):
