@@ -72,26 +72,64 @@ class JsonFormatter(_json.JsonFormatter):
         kwargs.setdefault("reserved_attrs", [*RESERVED_ATTRS, "request"])
         super().__init__(*args, **kwargs)
 
+    def process_log_record(self, log_data: dict) -> dict:
+        # Every value is scrubbed before it is serialised (a scrub of the finished line could cut a JSON
+        # escape in two): the message, the traceback and extra fields such as Celery's task arguments.
+        return scrub_values(super().process_log_record(log_data))
+
+
+class TextFormatter(logging.Formatter):
+    """The development format; the whole line is scrubbed, traceback included."""
+
     def format(self, record: logging.LogRecord) -> str:
-        # The whole line is scrubbed: tracebacks and extra fields (Celery's task arguments) included.
         return scrub(super().format(record))
 
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-# key=value, key: value, "key": "value" or 'key': 'value' pairs whose key names a credential, snake_case and
-# HTTP_ forms included (new_password, access_token, client_secret, HTTP_X_SESSION_TOKEN).
+# Local part and domain in any script, and the percent-encoded form a URL carries (a%40example.com).
+_EMAIL = re.compile(r"[\w.%+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+# What names a credential, snake_case and HTTP_ forms included (new_password, access_token, client_secret,
+# HTTP_X_SESSION_TOKEN, sessionid).
+_SECRET_NAME = r"password|passwd|secret|token|api[_-]?key|authorization|cookie|session[_-]?(?:id|key)"  # noqa: S105 - names, not a password
+# key=value, key: value, "key": "value" or 'key': 'value' pairs whose key names a credential; a quoted value
+# is redacted up to its closing quote, spaces and all.
 _SECRET = re.compile(
-    r"(?i)(?<![A-Za-z0-9])([\w-]*(?:password|passwd|secret|token|api[_-]?key|authorization|cookie)[\w-]*)"
-    r"([\"']?\s*[:=]\s*[\"'\[]*)(?:(?:Bearer|Basic|Token)\s+)?[^\s\"'&,;}\]]+"
+    rf"(?i)(?<![A-Za-z0-9])([\w-]*(?:{_SECRET_NAME})[\w-]*)"
+    r"([\"']?\s*[:=]\s*\[?\s*)"
+    r"(\"[^\"\n]*\"|'[^'\n]*'|[\"']?(?:(?:Bearer|Basic|Token)\s+)?[^\s\"'&,;}\]]+)"
 )
+_SECRET_KEY = re.compile(rf"(?i)(?:{_SECRET_NAME})")
 # One-time keys in URLs: password-reset and email-confirmation links.
 _URL_KEYS = re.compile(r"(/(?:key|confirm-email)/)[^/\s\"']+")
+
+
+def _redacted(match: re.Match) -> str:
+    value = match.group(3)
+    quote = value[0] if value[0] in "\"'" else ""
+    closing = quote if quote and len(value) > 1 and value.endswith(quote) else ""
+    return f"{match.group(1)}{match.group(2)}{quote}[redacted]{closing}"
 
 
 def scrub(text: str) -> str:
     text = _EMAIL.sub("[email]", text)
     text = _URL_KEYS.sub(r"\1[redacted]", text)
-    return _SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)
+    return _SECRET.sub(_redacted, text)
+
+
+def scrub_values(value: object) -> object:
+    """A log record's fields, scrubbed: strings as text, a field named like a credential wholly, and any
+    other object by its text (what the JSON encoder would write)."""
+    if isinstance(value, str):
+        return scrub(value)
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, dict):
+        return {
+            key: "[redacted]" if _SECRET_KEY.search(str(key)) else scrub_values(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple | set | frozenset):
+        return [scrub_values(item) for item in value]
+    return scrub(str(value))
 
 
 class PrivateDataFilter(logging.Filter):
@@ -100,8 +138,11 @@ class PrivateDataFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except (TypeError, ValueError):  # a malformed format: keep what was passed, scrubbed
-            message = str(record.msg)
+        except Exception:  # a malformed format or an argument whose __str__ fails: logging never raises
+            try:
+                message = str(record.msg)
+            except Exception:
+                message = "(a log message that could not be rendered)"
         clean = scrub(message)
         if clean != message or record.args:
             record.msg, record.args = clean, None

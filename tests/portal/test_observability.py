@@ -12,7 +12,14 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from core.observability import JsonFormatter, PrivateDataFilter, RequestIdFilter, _before_send, scrub
+from core.observability import (
+    JsonFormatter,
+    PrivateDataFilter,
+    RequestIdFilter,
+    TextFormatter,
+    _before_send,
+    scrub,
+)
 from portal.celery import app
 from tests.factories import DecisionFactory, UserFactory
 
@@ -167,6 +174,13 @@ def test_postgresql_connections_stop_runaway_statements():
         ("GET /accounts/password/reset/key/3-abc-def/", "GET /accounts/password/reset/key/[redacted]/"),
         ("/accounts/confirm-email/MTI:1t:xyz/", "/accounts/confirm-email/[redacted]/"),
         ("cache key: notes:12", "cache key: notes:12"),  # not a credential: left as it is
+        ('{"password": "hunter two words"}', '{"password": "[redacted]"}'),  # all of a quoted value
+        ("'password': ['x y']", "'password': ['[redacted]']"),
+        ("sessionid=abc; theme=dark", "sessionid=[redacted]; theme=dark"),
+        ("session_key=abcd", "session_key=[redacted]"),
+        ("GET /x?next=a.person%40example.com", "GET /x?next=[email]"),  # percent-encoded
+        ("from ü.person@exämple.de", "from [email]"),  # any script
+        ('Not Found: /token="x', 'Not Found: /token="[redacted]'),
     ],
 )
 def test_credentials_in_any_common_form_are_scrubbed(logged, kept):
@@ -183,6 +197,42 @@ def test_tracebacks_and_extra_fields_are_scrubbed_too():
     record.data = {"args": ["c.person@example.com", "https://x/accounts/password/reset/key/1-abc/"]}
     line = JsonFormatter("%(message)s").format(record)
     assert "example.com" not in line and "1-abc" not in line and "[email]" in line
+
+
+def test_a_json_line_stays_valid_json_whatever_a_caller_puts_in_the_path():
+    """Values are scrubbed before they are encoded: a probe cannot make the line unreadable."""
+    record = _record("Not Found: %s", '/token="x\\"y/')
+    record.data = {"password": "hunter2", "args": [{"new_password": "s3cr3t"}, ("d.person@example.com",)]}
+    PrivateDataFilter().filter(record)
+    data = json.loads(JsonFormatter("%(message)s").format(record))
+    assert data["message"].startswith("Not Found: /token=") and "x" not in data["message"][18:]
+    assert data["data"] == {"password": "[redacted]", "args": [{"new_password": "[redacted]"}, ["[email]"]]}
+
+
+def test_text_logs_scrub_tracebacks_too():
+    try:
+        raise ValueError("DETAIL: Key (email)=(e.person@example.com) already exists.")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", None, sys.exc_info())
+    record.request_id = ""
+    line = TextFormatter("%(message)s").format(record)
+    assert "e.person@example.com" not in line and "[email]" in line and "ValueError" in line
+
+
+@pytest.mark.parametrize(
+    ("message", "args"),
+    [
+        ("%(a)s", ({"b": 1},)),
+        ("%s %s", ("one",)),
+        ("%s", (type("Bad", (), {"__str__": lambda self: {}[1]})(),)),
+    ],
+)
+def test_a_malformed_log_call_is_logged_not_raised(message, args):
+    record = _record(message, *args)
+    assert PrivateDataFilter().filter(record) is True
+    assert record.args is None and record.getMessage()
 
 
 @pytest.mark.django_db
