@@ -18,13 +18,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import posixpath
+from datetime import timedelta
 
+from boto3.exceptions import Boto3Error
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.base import File
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from s3transfer.exceptions import RetriesExceededError, S3DownloadFailedError, S3UploadFailedError
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
@@ -32,7 +36,17 @@ from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
-_UNREACHABLE = (BotoCoreError, ClientError, OSError)
+# botocore's own errors, and the transfer manager's (uploads and downloads of whole objects go through
+# s3transfer, which wraps what failed in exceptions of its own or boto3's).
+_UNREACHABLE = (
+    BotoCoreError,
+    ClientError,
+    OSError,
+    Boto3Error,
+    RetriesExceededError,
+    S3DownloadFailedError,
+    S3UploadFailedError,
+)
 
 
 class StorageUnavailable(DomainError):
@@ -60,13 +74,19 @@ class _Bucket(S3Storage):
 
     def _open(self, name: str, mode: str = "rb") -> File:
         try:
-            return super()._open(name, mode)
+            file = super()._open(name, mode)
+            if "r" in mode:
+                # Fetch the object now, inside this guard (into memory up to max_memory_size, then a
+                # temporary file). Left to the first read, a store that stalls after the HEAD would
+                # escape as a raw botocore error: a 500 instead of a 503, no retry for a task.
+                file.seek(0)
+            return file
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
                 raise FileNotFoundError(name) from exc
             logger.warning("object store unreachable on open: %s", exc.__class__.__name__)
             raise StorageUnavailable from exc
-        except (BotoCoreError, OSError) as exc:
+        except _UNREACHABLE as exc:
             logger.warning("object store unreachable on open: %s", exc.__class__.__name__)
             raise StorageUnavailable from exc
 
@@ -83,10 +103,14 @@ class _Bucket(S3Storage):
         filename: str | None = None,
         content_type: str | None = None,
         seconds: int | None = None,
+        cache_control: str | None = None,
     ) -> str:
         """A GET URL for this object alone, valid ``seconds`` (``SUNLIGHT_S3['PRESIGN_SECONDS']``);
-        computed locally, without calling the store."""
+        computed locally, without calling the store. ``cache_control`` replaces the stored object's
+        header in this one answer."""
         params = {"Bucket": self.bucket_name, "Key": self._normalize_name(clean_name(name))}
+        if cache_control:
+            params["ResponseCacheControl"] = cache_control
         if filename:
             params["ResponseContentDisposition"] = content_disposition_header(True, filename)
         if content_type:
@@ -97,7 +121,7 @@ class _Bucket(S3Storage):
 
 
 class PublicMediaStorage(_Bucket):
-    """What readers see. ``url()`` is Sunlight's permission-checking view; ``bucket_url()`` the object."""
+    """What readers see. ``url()`` is Sunlight's permission-checking view; ``cdn_url()`` the CDN's."""
 
     def get_default_settings(self) -> dict:
         return {
@@ -127,8 +151,16 @@ class PublicMediaStorage(_Bucket):
     ) -> str:
         return settings.MEDIA_URL + name
 
-    def bucket_url(self, name: str) -> str:
-        return super().url(name)
+    def cdn_url(self, name: str, *, seconds: int) -> str:
+        """The object under the CDN's host name. With the CDN's signing key (``cloudfront_key_id`` and
+        ``cloudfront_key``: CloudFront's signed URLs) it expires after ``seconds`` like a presigned URL;
+        without one, anyone who has it may use it until the object is deleted and the CDN forgets it."""
+        url = super().url(name)  # querystring_auth is off: the plain CDN address
+        if self.cloudfront_signer is None:
+            return url
+        return self.cloudfront_signer.generate_presigned_url(
+            url, date_less_than=timezone.now() + timedelta(seconds=seconds)
+        )
 
 
 class PrivateMediaStorage(_Bucket):
@@ -152,9 +184,16 @@ def redirect_target(
     if not isinstance(storage, _Bucket):
         return None
     if public and isinstance(storage, PublicMediaStorage) and not filename:
-        if storage.custom_domain:  # a CDN in front, reading the bucket with its own access
-            return storage.bucket_url(field_file.name)
         # Neither bucket is readable by URL alone: a published copy gets a URL valid for an hour (the
-        # browser keeps the object under it), so a removal takes effect within the hour.
-        return storage.presigned_url(field_file.name, seconds=settings.SUNLIGHT_S3["PUBLIC_PRESIGN_SECONDS"])
-    return storage.presigned_url(field_file.name, filename=filename, content_type=content_type)
+        # browser keeps the object under it), so a removal takes effect within the hour for anyone who
+        # had the URL. Behind a CDN that reads the bucket with its own access, the CDN's URL (signed
+        # when it has a key: then the same hour holds).
+        seconds = settings.SUNLIGHT_S3["PUBLIC_PRESIGN_SECONDS"]
+        if storage.custom_domain:
+            return storage.cdn_url(field_file.name, seconds=seconds)
+        return storage.presigned_url(field_file.name, seconds=seconds)
+    # A draft's copy (for its author), a removed note's (for staff), a download or evidence: the answer
+    # says "private, no-store" too, not the public copy's year-long header, so no cache on the way keeps it.
+    return storage.presigned_url(
+        field_file.name, filename=filename, content_type=content_type, cache_control="private, no-store"
+    )

@@ -4,14 +4,18 @@ import logging
 
 from celery import shared_task
 
+from core.storage import StorageUnavailable
 from notes import impressions, scanning
 
 logger = logging.getLogger(__name__)
 
+# Worth another try later: the disk or the object store failed, not the work.
+_TRANSIENT = (OSError, StorageUnavailable)
+
 
 # Both are idempotent (see notes.scanning), so a message redelivered after a worker was
 # killed mid-task simply completes the work.
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
 def scan_image(image_id: int) -> str | None:
     scan = scanning.image_scan(image_id=image_id)
     note_id = scan.image.note_id if scan is not None else None
@@ -26,7 +30,7 @@ def scan_image(image_id: int) -> str | None:
     return scan.tier if scan is not None else None
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
 def sign_display(image_id: int) -> bool:
     """Sign (again) the display copy of an image that carried Content Credentials, for its label now."""
     from notes.services.copies import image_display_credentials_sync
@@ -34,7 +38,7 @@ def sign_display(image_id: int) -> bool:
     return image_display_credentials_sync(image_id=image_id)
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
 def scan_video(video_id: int) -> str | None:
     video = scanning.video_scan(video_id=video_id)
     if video is not None:
@@ -49,7 +53,7 @@ def scan_video(video_id: int) -> str | None:
 # failed, with the reason); it is well inside the lease after which another run may take over.
 @shared_task(
     acks_late=True,
-    autoretry_for=(OSError,),
+    autoretry_for=_TRANSIENT,
     retry_backoff=True,
     max_retries=3,
     soft_time_limit=3600,
@@ -62,7 +66,7 @@ def process_video(video_id: int) -> str | None:
     return video.status if video is not None else None
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
 def apply_provenance(note_id: int) -> int | None:
     decision = scanning.note_provenance_apply(note_id=note_id)
     return decision.pk if decision is not None else None

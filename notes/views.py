@@ -314,8 +314,10 @@ def note_media(request: HttpRequest, note_id: str, filename: str) -> HttpRespons
         response = ranged_file_response(request, field, content_type=content_type)
     else:
         response = FileResponse(field.open("rb"), content_type=content_type)
-    # Published copies may be cached briefly (a removal or deletion must take effect within a minute,
-    # even behind a CDN); a draft's or a removed note's only privately.
+    # The answer (the page's file, or the redirect to a URL that works an hour) may be cached a minute:
+    # a removal stops new readers within the minute, and an hour later a URL handed out before it stops
+    # working too (unless a CDN in front has no signing key: README "Object storage"). A draft's or a
+    # removed note's only privately.
     response["Cache-Control"] = "public, max-age=60" if public else "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,4 +1,5 @@
-"""System checks for the DSA Transparency Database settings: a wrong value fails ``manage.py check``."""
+"""System checks: the DSA Transparency Database settings (a wrong value fails ``manage.py check``) and, for
+``check --deploy``, a CDN whose URLs never expire."""
 
 from __future__ import annotations
 
@@ -63,3 +64,20 @@ def dsa_settings_check(app_configs: object = None, **kwargs: object) -> list[Err
                 )
             )
     return problems
+
+
+@register(deploy=True)
+def cdn_signing_check(app_configs: object = None, **kwargs: object) -> list[CheckWarning]:
+    options = settings.STORAGES.get("default", {}).get("OPTIONS", {})
+    if options.get("custom_domain") and not options.get("cloudfront_key_id"):
+        return [
+            CheckWarning(
+                "SUNLIGHT_S3_PUBLIC_DOMAIN is set without SUNLIGHT_S3_CDN_KEY_ID: the CDN's URLs never "
+                "expire, so a copy stays reachable by its URL after its note is removed, until the object "
+                "is deleted and the CDN's cache forgets it.",
+                hint="Give the CDN a URL-signing key pair (SUNLIGHT_S3_CDN_KEY_ID, "
+                "SUNLIGHT_S3_CDN_PRIVATE_KEY_FILE), or silence portal.W002 if public URLs are acceptable.",
+                id="portal.W002",
+            )
+        ]
+    return []

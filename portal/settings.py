@@ -472,6 +472,7 @@ SUNLIGHT_S3 = {
     "PUBLIC_PRESIGN_SECONDS": env_int("SUNLIGHT_S3_PUBLIC_PRESIGN_SECONDS", 3600),
 }
 if SUNLIGHT_STORAGE == "s3":
+    from boto3.s3.transfer import TransferConfig
     from botocore.config import Config as BotocoreConfig
 
     _s3 = {
@@ -491,14 +492,35 @@ if SUNLIGHT_STORAGE == "s3":
         ),
         # A file read from the store (a scan of a 200 MB original) spills to disk past this size.
         "max_memory_size": env_int("SUNLIGHT_S3_MAX_MEMORY_MB", 8) * 1024 * 1024,
+        # A download whose bytes stop coming is tried twice, not s3transfer's five times: a stalled
+        # store costs a request at most two read time-outs before its 503.
+        "transfer_config": TransferConfig(num_download_attempts=2),
     }
+
+    def _cdn_signing() -> dict:
+        key_id = os.environ.get("SUNLIGHT_S3_CDN_KEY_ID", "")
+        key_file = os.environ.get("SUNLIGHT_S3_CDN_PRIVATE_KEY_FILE", "")
+        if bool(key_id) != bool(key_file):
+            raise ImproperlyConfigured(
+                "Set SUNLIGHT_S3_CDN_KEY_ID and SUNLIGHT_S3_CDN_PRIVATE_KEY_FILE together."
+            )
+        if not key_id:
+            return {}
+        try:
+            key = Path(key_file).read_bytes()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"SUNLIGHT_S3_CDN_PRIVATE_KEY_FILE cannot be read: {exc}") from exc
+        return {"cloudfront_key_id": key_id, "cloudfront_key": key}
+
     STORAGES["default"] = {
         "BACKEND": "core.storage.PublicMediaStorage",
         "OPTIONS": {
             **_s3,
             "bucket_name": os.environ.get("SUNLIGHT_S3_PUBLIC_BUCKET", "sunlight-public"),
-            # A CDN in front of the public bucket, e.g. media.example.com.
+            # A CDN in front of the public bucket, e.g. media.example.com, and its URL-signing key pair
+            # (CloudFront's signed URLs): its URLs then expire like presigned ones (core.storage.cdn_url).
             "custom_domain": os.environ.get("SUNLIGHT_S3_PUBLIC_DOMAIN") or None,
+            **_cdn_signing(),
         },
     }
     STORAGES["originals"] = {
@@ -575,7 +597,10 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
             "json_ensure_ascii": False,
         },
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "text": {
+            "()": "core.observability.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
     },
     "handlers": {
         "console": {

@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,7 +129,9 @@ def test_media_live_in_two_buckets_are_scanned_from_them_served_from_them_and_go
     owner = instance.get(display_path, cookies=cookies)
     assert owner.status_code == 302 and owner.headers["Cache-Control"] == "private, no-store"
     assert "X-Amz-Signature=" in owner.headers["Location"] and "X-Amz-Expires=60" in owner.headers["Location"]
-    assert requests.get(owner.headers["Location"], timeout=10).status_code == 200
+    draft_copy = requests.get(owner.headers["Location"], timeout=10)
+    # Not the public copy's year-long header: no cache on the way keeps a draft.
+    assert draft_copy.status_code == 200 and draft_copy.headers["Cache-Control"] == "private, no-store"
 
     # Published: the worker scanned the original from the private bucket and decided the label.
     declared = instance.put(
@@ -240,3 +243,71 @@ def test_two_instances_share_the_database_redis_and_the_object_store(production,
         redirect = instance.get(f"/media/{display}")
         assert redirect.status_code == 302
         assert requests.get(redirect.headers["Location"], timeout=10).status_code == 200
+
+
+class _StallingProxy:
+    """Forwards to the object store on loopback, except that a GET is never answered: a store that
+    answers the HEAD, then stalls on the bytes (a real socket that goes quiet, not a mocked client)."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.gets = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _address = self.listener.accept()
+            except OSError:
+                return  # closed
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            threading.Thread(target=self._pipe, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, target: socket.socket, from_client: bool) -> None:
+        try:
+            while data := source.recv(65536):
+                if from_client and data.startswith(b"GET "):
+                    self.gets += 1
+                    continue  # swallowed: the client waits for an answer that never comes
+                target.sendall(data)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_a_store_that_stalls_after_the_head_is_storage_unavailable_not_a_raw_error(object_store):
+    """Opening a stored file fetches it inside the storage's guard, so a read that times out is the
+    same clear StorageUnavailable (a 503 for a request, a retry for a task) as a store that is down."""
+    from boto3.s3.transfer import TransferConfig
+    from botocore.config import Config
+
+    from core.storage import PrivateMediaStorage, StorageUnavailable
+
+    object_store["client"].put_object(Bucket=PRIVATE, Key="originals/stalled.jpg", Body=jpeg_bytes())
+    options = {
+        "bucket_name": PRIVATE,
+        "access_key": "k",
+        "secret_key": "s",
+        "region_name": "us-east-1",
+        "addressing_style": "path",
+        "client_config": Config(read_timeout=1, connect_timeout=1, retries={"max_attempts": 1}),
+        "transfer_config": TransferConfig(num_download_attempts=2),  # as in production settings
+    }
+    healthy = PrivateMediaStorage(endpoint_url=object_store["endpoint"], **options)
+    with healthy.open("originals/stalled.jpg") as file:
+        assert file.read() == jpeg_bytes()
+
+    proxy = _StallingProxy(int(object_store["endpoint"].rsplit(":", 1)[1]))
+    try:
+        stalling = PrivateMediaStorage(endpoint_url=f"http://127.0.0.1:{proxy.port}", **options)
+        assert stalling.exists("originals/stalled.jpg")  # the HEAD is answered
+        with pytest.raises(StorageUnavailable):
+            stalling.open("originals/stalled.jpg")
+        assert proxy.gets >= 1
+    finally:
+        proxy.close()

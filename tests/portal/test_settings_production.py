@@ -59,3 +59,44 @@ def test_production_answers_json_only_and_trusts_no_forwarded_for_by_default(tmp
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "['rest_framework.renderers.JSONRenderer'] 0 0"
+
+
+def _cdn_check(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
+    return _run(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="a-production-grade-secret-key-" + "k8Fq2vXr9LmTz4Wp7BcN3sYd6HgJ5eRu",
+        ALLOWED_HOSTS="sunlight.example",
+        SUNLIGHT_VAR_DIR=str(tmp_path),
+        SUNLIGHT_STORAGE="s3",
+        SUNLIGHT_S3_PUBLIC_DOMAIN="media.sunlight.example",
+        **env,
+    )
+
+
+def test_a_cdn_without_a_signing_key_fails_the_deploy_checklist_and_a_half_set_key_is_refused(tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    unsigned = _cdn_check(tmp_path)
+    assert unsigned.returncode != 0 and "portal.W002" in unsigned.stderr + unsigned.stdout
+
+    half = _cdn_check(tmp_path, SUNLIGHT_S3_CDN_KEY_ID="K2JCJMDEHXQW5F")
+    assert (
+        half.returncode != 0 and "SUNLIGHT_S3_CDN_KEY_ID and SUNLIGHT_S3_CDN_PRIVATE_KEY_FILE" in half.stderr
+    )
+
+    pem = tmp_path / "cdn.pem"
+    pem.write_bytes(
+        rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+    )
+    signed = _cdn_check(
+        tmp_path, SUNLIGHT_S3_CDN_KEY_ID="K2JCJMDEHXQW5F", SUNLIGHT_S3_CDN_PRIVATE_KEY_FILE=str(pem)
+    )
+    assert signed.returncode == 0, signed.stdout + signed.stderr
