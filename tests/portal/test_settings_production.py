@@ -32,8 +32,8 @@ def test_it_refuses_production_without_allowed_hosts():
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
-def test_it_passes_the_deploy_checklist_in_production(tmp_path):
-    result = _run(
+def _deploy_check(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
+    return _run(
         "check",
         "--deploy",
         "--fail-level",
@@ -41,7 +41,12 @@ def test_it_passes_the_deploy_checklist_in_production(tmp_path):
         SECRET_KEY="a-production-grade-secret-key-" + "k8Fq2vXr9LmTz4Wp7BcN3sYd6HgJ5eRu",
         ALLOWED_HOSTS="sunlight.example",
         SUNLIGHT_VAR_DIR=str(tmp_path),
+        **env,
     )
+
+
+def test_it_passes_the_deploy_checklist_in_production(tmp_path):
+    result = _deploy_check(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -62,17 +67,8 @@ def test_production_answers_json_only_and_trusts_no_forwarded_for_by_default(tmp
 
 
 def _cdn_check(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
-    return _run(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        SECRET_KEY="a-production-grade-secret-key-" + "k8Fq2vXr9LmTz4Wp7BcN3sYd6HgJ5eRu",
-        ALLOWED_HOSTS="sunlight.example",
-        SUNLIGHT_VAR_DIR=str(tmp_path),
-        SUNLIGHT_STORAGE="s3",
-        SUNLIGHT_S3_PUBLIC_DOMAIN="media.sunlight.example",
-        **env,
+    return _deploy_check(
+        tmp_path, SUNLIGHT_STORAGE="s3", SUNLIGHT_S3_PUBLIC_DOMAIN="media.sunlight.example", **env
     )
 
 
