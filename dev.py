@@ -6,6 +6,7 @@
     python3 dev.py bench      # the provenance benchmark (our reader vs exiftool)
     python3 dev.py bench feed # the feed benchmark at 10k and 1M notes (needs PostgreSQL and Redis)
     python3 dev.py bench load # gunicorn under locust: feed, note, dashboard, API feed vs /healthz
+    python3 dev.py bench logs # log scrubbing on hostile lines: the old patterns vs the current ones
     python3 dev.py lock       # re-pin requirements.lock from pyproject.toml
 
 The virtual environment lives in .venv and is (re)installed whenever requirements.lock changes.
@@ -78,7 +79,7 @@ def test(args: list[str]) -> None:
 def bench(args: list[str]) -> None:
     ensure_venv()
     name = "provenance"
-    if args and args[0] in ("feed", "load"):
+    if args and args[0] in ("feed", "load", "logs"):
         name, args = args[0], args[1:]
     os.execv(str(PYTHON), [str(PYTHON), str(ROOT / "benchmarks" / name / "run.py"), *args])  # noqa: S606
 

@@ -86,14 +86,18 @@ class TextFormatter(logging.Formatter):
 
 
 # Local part and domain in any script, and the percent-encoded form a URL carries (a%40example.com).
-_EMAIL = re.compile(r"[\w.%+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+# A match starts only where a local part can start (the look-behind): without it, a long run of word
+# characters is scanned again from each of its positions, quadratic in the line's length.
+_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
 # What names a credential, snake_case and HTTP_ forms included (new_password, access_token, client_secret,
 # HTTP_X_SESSION_TOKEN, sessionid).
 _SECRET_NAME = r"password|passwd|secret|token|api[_-]?key|authorization|cookie|session[_-]?(?:id|key)"  # noqa: S105 - names, not a password
 # key=value, key: value, "key": "value" or 'key': 'value' pairs whose key names a credential; a quoted value
 # is redacted up to its closing quote, spaces and all.
+# A match starts only at the start of a name (the look-behind) that contains a credential's name (the
+# look-ahead): tried from every position instead, a long run of "-" or "_" took seconds (quadratic).
 _SECRET = re.compile(
-    rf"(?i)(?<![A-Za-z0-9])([\w-]*(?:{_SECRET_NAME})[\w-]*)"
+    rf"(?i)(?<![\w-])(?=[\w-]*?(?:{_SECRET_NAME}))([\w-]+)"
     r"([\"']?\s*[:=]\s*\[?\s*)"
     r"(\"[^\"\n]*\"|'[^'\n]*'|[\"']?(?:(?:Bearer|Basic|Token)\s+)?[^\s\"'&,;}\]]+)"
 )

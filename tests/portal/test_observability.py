@@ -178,6 +178,8 @@ def test_postgresql_connections_stop_runaway_statements():
         ("'password': ['x y']", "'password': ['[redacted]']"),
         ("sessionid=abc; theme=dark", "sessionid=[redacted]; theme=dark"),
         ("session_key=abcd", "session_key=[redacted]"),
+        ("x_password=abc, mypassword: 'a b'", "x_password=[redacted], mypassword: '[redacted]'"),
+        ("-" * 5000 + " token=abc", "-" * 5000 + " token=[redacted]"),
         ("GET /x?next=a.person%40example.com", "GET /x?next=[email]"),  # percent-encoded
         ("from ü.person@exämple.de", "from [email]"),  # any script
         ('Not Found: /token="x', 'Not Found: /token="[redacted]'),

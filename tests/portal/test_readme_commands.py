@@ -28,6 +28,7 @@ NOT_RUN = {
     "python3 dev.py bench": "a benchmark: benchmarks stay out of CI (it also installs exiftool)",
     "python3 dev.py bench feed": "benchmarks stay out of CI (needs PostgreSQL and minutes of seeding)",
     "python3 dev.py bench load": "benchmarks stay out of CI (minutes of load on the machine's cores)",
+    "python3 dev.py bench logs": "benchmarks stay out of CI",
     ".venv/bin/python benchmarks/downloads/run.py": "a benchmark (about 1.8 GB of memory by design)",
     ".venv/bin/celery -A portal worker -Q mail --concurrency=2 --loglevel=INFO": (
         "long-running; an integration test starts a real worker on the mail queue alone"
