@@ -110,7 +110,8 @@ CONTENT_TYPE = {
 }
 ACCOUNT_CONTENT = "A user account and the content it posts"
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Starts only where a local part can start: tried from every position, a long word took seconds.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _MENTION = re.compile(r"(?<![\w@])@[\w.\-]{2,}")
 
 
