@@ -884,14 +884,25 @@ class TutorialRule(models.Model):
         if not self.pattern.strip():
             raise ValidationError({"pattern": _("Write the phrase or expression to look for.")})
         if self.kind == self.Kind.REGEX:
-            import re
+            import regex
+
+            from notes.rule_patterns import pattern_too_slow
 
             try:
-                re.compile(self.pattern)
-            except re.error as exc:
+                regex.compile(self.pattern)
+            except regex.error as exc:
                 raise ValidationError(
                     {"pattern": _("Not a valid regular expression: %(error)s") % {"error": exc}}
                 ) from exc
+            if pattern_too_slow(self.pattern):
+                raise ValidationError(
+                    {
+                        "pattern": _(
+                            "This expression can take too long on some texts. Avoid repetition inside "
+                            "repetition, such as (a+)+ or (a|aa)*."
+                        )
+                    }
+                )
 
 
 class AutomationCase(models.Model):

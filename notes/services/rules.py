@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import re
 import unicodedata
 
+import regex
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -17,6 +19,9 @@ from appeals import services as ledger
 from appeals.models import Automation, Decision
 from core.errors import DomainError
 from notes.models import Comment, Note, TutorialRule
+from notes.rule_patterns import rule_search
+
+logger = logging.getLogger(__name__)
 
 _SPACE = re.compile(r"\s+")
 
@@ -43,8 +48,12 @@ def first_match(text: str) -> tuple[TutorialRule, str] | None:
                 return rule, rule.pattern
         else:
             try:
-                found = re.search(rule.pattern, folded, flags=re.IGNORECASE)
-            except re.error:
+                found = rule_search(rule.pattern, folded)
+            except regex.error:
+                continue
+            except TimeoutError:
+                # Never a hang on a creator's text; staff see the rule named in the log and fix it.
+                logger.warning("tutorial rule %s took too long on a text and was skipped", rule.pk)
                 continue
             if found:
                 return rule, found.group(0)[:200]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from appeals import services as ledger
@@ -148,6 +149,26 @@ def test_staff_rules_are_checked_when_saved(creator):
     services.note_update(note=note, acting_user=creator, body="How to MAKE\n THE label  vanish in one click")
     decision = Decision.objects.get(subject_id=note.public_id)  # case and spacing do not hide it
     assert decision.kind == "removal" and decision.evidence[0]["matched"] == "make the label vanish"
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+$", r"(a|aa)*$", r"(\w+\s?)+$"])
+def test_a_rule_that_can_take_too_long_is_refused_when_saved(pattern):
+    rule = TutorialRule(pattern=pattern, kind="regex", description="Too slow")
+    with pytest.raises(ValidationError) as refused:
+        rule.full_clean()
+    assert "can take too long" in str(refused.value)
+
+
+def test_a_slow_rule_that_slipped_in_is_skipped_on_a_creators_text_not_a_hang(creator, outsider, caplog):
+    """A pattern the probes on saving cannot catch, written straight to the table: the search stops at
+    its time limit, the comment is kept, the log names the rule; the other rules still apply."""
+    slow = TutorialRule.objects.create(pattern=r"(.*a){16}$", kind="regex", description="Polynomial")
+    note = make_published(creator)
+    comment = services.comment_create(note=note, author=outsider, body="a" * 300 + "!")
+    assert Comment.objects.get(pk=comment.pk).state == "visible"
+    assert f"tutorial rule {slow.pk} took too long" in caplog.text
+    tutorial = services.comment_create(note=note, author=outsider, body="三步绕过 AI 检测 " + "a" * 300 + "!")
+    assert Comment.objects.get(pk=tutorial.pk).state == "removed"
 
 
 def test_staff_accounts_are_never_decided_about_by_a_rule(creator):
