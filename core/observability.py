@@ -12,6 +12,7 @@ logged them: the message and its arguments are rendered, then scrubbed.
 from __future__ import annotations
 
 import contextvars
+import datetime
 import logging
 import re
 import uuid
@@ -91,14 +92,16 @@ class TextFormatter(logging.Formatter):
 _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
 # What names a credential, snake_case and HTTP_ forms included (new_password, access_token, client_secret,
 # HTTP_X_SESSION_TOKEN, sessionid).
-_SECRET_NAME = r"password|passwd|secret|token|api[_-]?key|authorization|cookie|session[_-]?(?:id|key)"  # noqa: S105 - names, not a password
+_SECRET_NAME = r"password|passwd|secret|token|api[_-]?key|authorization|cookie|session[_-]?(?:id|key)"  # noqa: S105  # nosec B105 - names, not a password
 # key=value, key: value, "key": "value" or 'key': 'value' pairs whose key names a credential; a quoted value
 # is redacted up to its closing quote, spaces and all.
 # A match starts only at the start of a name (the look-behind) that contains a credential's name (the
-# look-ahead): tried from every position instead, a long run of "-" or "_" took seconds (quadratic).
+# look-ahead): tried from every position instead, a long run of "-" or "_" took seconds (quadratic). Every
+# run of spaces has one place to go (no "\s*\[?\s*", which splits a run of spaces every possible way), and
+# a value already redacted is left as it is (scrubbing twice changes nothing).
 _SECRET = re.compile(
     rf"(?i)(?<![\w-])(?=[\w-]*?(?:{_SECRET_NAME}))([\w-]+)"
-    r"([\"']?\s*[:=]\s*\[?\s*)"
+    r"([\"']?\s*[:=]\s*(?:\[\s*)*)(?!\[redacted\]|redacted\])"
     r"(\"[^\"\n]*\"|'[^'\n]*'|[\"']?(?:(?:Bearer|Basic|Token)\s+)?[^\s\"'&,;}\]]+)"
 )
 _SECRET_KEY = re.compile(rf"(?i)(?:{_SECRET_NAME})")
@@ -133,6 +136,8 @@ def scrub_values(value: object) -> object:
         }
     if isinstance(value, list | tuple | set | frozenset):
         return [scrub_values(item) for item in value]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()  # as python-json-logger writes them
     return scrub(str(value))
 
 

@@ -46,6 +46,8 @@ SHAPES = {
     "underscores": lambda n: "Not Found: /" + "_" * n,
     "letters": lambda n: "Not Found: /" + "a" * n,
     "at_signs": lambda n: "a@" * (n // 2),
+    "spaces_after_key": lambda n: "Not Found: /token=" + " " * n + "&",
+    "brackets_after_key": lambda n: "Not Found: /token=" + "[ " * (n // 2) + "&",
     "ordinary": lambda n: ("GET /notes/3f2a/ 200 by a.person@example.com password=hunter2 " * (n // 60 + 1))[
         :n
     ],
@@ -64,14 +66,14 @@ def per_thousand_chars_us(scrubber: Callable[[str], str], text: str) -> float:
 def main() -> None:
     figures: dict[str, float] = {}
     print(
-        f"{'shape':<12} {'before@4k':>12} {'now@4k':>10} {'now@400k':>10} {'growth':>8}"
+        f"{'shape':<20} {'before@4k':>12} {'now@4k':>10} {'now@400k':>10} {'growth':>8}"
         "   (µs per 1,000 chars)"
     )
     for name, make in SHAPES.items():
         before = per_thousand_chars_us(old_scrub, make(4_000))
         small = per_thousand_chars_us(scrub, make(4_000))
         large = per_thousand_chars_us(scrub, make(400_000))
-        print(f"{name:<12} {before:>12.1f} {small:>10.1f} {large:>10.1f} {large / small:>8.2f}")
+        print(f"{name:<20} {before:>12.1f} {small:>10.1f} {large:>10.1f} {large / small:>8.2f}")
         figures[f"{name}_before_4k_us_per_kchar"] = round(before, 1)
         figures[f"{name}_now_4k_us_per_kchar"] = round(small, 1)
         figures[f"{name}_growth_400k_vs_4k"] = round(large / small, 2)

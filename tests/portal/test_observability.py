@@ -3,6 +3,7 @@ reports, the metrics endpoint for the scraper only, and a Redis outage that is n
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import re
@@ -180,6 +181,12 @@ def test_postgresql_connections_stop_runaway_statements():
         ("session_key=abcd", "session_key=[redacted]"),
         ("x_password=abc, mypassword: 'a b'", "x_password=[redacted], mypassword: '[redacted]'"),
         ("-" * 5000 + " token=abc", "-" * 5000 + " token=[redacted]"),
+        (
+            "password=[redacted] and token: '[redacted]'",
+            "password=[redacted] and token: '[redacted]'",
+        ),  # twice
+        ("password: [['hunter2']]", "password: [['[redacted]']]"),
+        ("token=" + " " * 3000 + "&x", "token=" + " " * 3000 + "&x"),
         ("GET /x?next=a.person%40example.com", "GET /x?next=[email]"),  # percent-encoded
         ("from ü.person@exämple.de", "from [email]"),  # any script
         ('Not Found: /token="x', 'Not Found: /token="[redacted]'),
@@ -205,10 +212,12 @@ def test_a_json_line_stays_valid_json_whatever_a_caller_puts_in_the_path():
     """Values are scrubbed before they are encoded: a probe cannot make the line unreadable."""
     record = _record("Not Found: %s", '/token="x\\"y/')
     record.data = {"password": "hunter2", "args": [{"new_password": "s3cr3t"}, ("d.person@example.com",)]}
+    record.at = datetime.datetime(2026, 12, 6, 12, 0, tzinfo=datetime.UTC)
     PrivateDataFilter().filter(record)
     data = json.loads(JsonFormatter("%(message)s").format(record))
     assert data["message"].startswith("Not Found: /token=") and "x" not in data["message"][18:]
     assert data["data"] == {"password": "[redacted]", "args": [{"new_password": "[redacted]"}, ["[email]"]]}
+    assert data["at"] == "2026-12-06T12:00:00+00:00"  # ISO, as the JSON encoder writes dates
 
 
 def test_text_logs_scrub_tracebacks_too():
