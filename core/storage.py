@@ -18,7 +18,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import posixpath
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import IO
 
 from boto3.exceptions import Boto3Error
 from botocore.exceptions import BotoCoreError, ClientError
@@ -29,7 +32,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from s3transfer.exceptions import RetriesExceededError, S3DownloadFailedError, S3UploadFailedError
-from storages.backends.s3 import S3Storage
+from storages.backends.s3 import S3File, S3Storage
 from storages.utils import clean_name
 
 from core.errors import DomainError
@@ -61,6 +64,44 @@ class StorageUnavailable(DomainError):
         )
 
 
+@contextmanager
+def _guarded(name: str, doing: str) -> Iterator[None]:
+    """The store's errors as Sunlight's: a missing object is FileNotFoundError, anything else
+    StorageUnavailable (a 503 for a request, a retry for a task)."""
+    try:
+        yield
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            raise FileNotFoundError(name) from exc
+        logger.warning("object store unreachable on %s: %s", doing, exc.__class__.__name__)
+        raise StorageUnavailable from exc
+    except FileNotFoundError:
+        raise
+    except _UNREACHABLE as exc:
+        logger.warning("object store unreachable on %s: %s", doing, exc.__class__.__name__)
+        raise StorageUnavailable from exc
+
+
+class _GuardedFile(S3File):
+    """An object's bytes are fetched on first use (a read, a seek, a re-open of the same field file), not
+    when it is opened: that fetch is guarded too, and one that fails leaves nothing half read behind
+    (django-storages would keep the partial temporary file and serve it on the next read)."""
+
+    def _get_file(self) -> IO:
+        if self._file is not None:
+            return self._file
+        try:
+            with _guarded(self.name, "read"):
+                return super()._get_file()
+        except Exception:
+            if self._file is not None:
+                self._file.close()
+            self._file = None
+            raise
+
+    file = property(_get_file, S3File._set_file)
+
+
 class _Bucket(S3Storage):
     """Errors of the store become ``StorageUnavailable``; a delete that fails is logged, not raised (the
     row is already gone; an orphaned object is harmless and the log says which)."""
@@ -73,22 +114,8 @@ class _Bucket(S3Storage):
             raise StorageUnavailable from exc
 
     def _open(self, name: str, mode: str = "rb") -> File:
-        try:
-            file = super()._open(name, mode)
-            if "r" in mode:
-                # Fetch the object now, inside this guard (into memory up to max_memory_size, then a
-                # temporary file). Left to the first read, a store that stalls after the HEAD would
-                # escape as a raw botocore error: a 500 instead of a 503, no retry for a task.
-                file.seek(0)
-            return file
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
-                raise FileNotFoundError(name) from exc
-            logger.warning("object store unreachable on open: %s", exc.__class__.__name__)
-            raise StorageUnavailable from exc
-        except _UNREACHABLE as exc:
-            logger.warning("object store unreachable on open: %s", exc.__class__.__name__)
-            raise StorageUnavailable from exc
+        with _guarded(name, "open"):
+            return _GuardedFile(self._normalize_name(clean_name(name)), mode, self)
 
     def delete(self, name: str) -> None:
         try:

@@ -492,9 +492,10 @@ if SUNLIGHT_STORAGE == "s3":
         ),
         # A file read from the store (a scan of a 200 MB original) spills to disk past this size.
         "max_memory_size": env_int("SUNLIGHT_S3_MAX_MEMORY_MB", 8) * 1024 * 1024,
-        # A download whose bytes stop coming is tried twice, not s3transfer's five times: a stalled
+        # A download whose bytes stop coming is not tried again by s3transfer (its default is five
+        # times); botocore's two attempts above still cover a request that got no answer. A stalled
         # store costs a request at most two read time-outs before its 503.
-        "transfer_config": TransferConfig(num_download_attempts=2),
+        "transfer_config": TransferConfig(num_download_attempts=1),
     }
 
     def _cdn_signing() -> dict:
