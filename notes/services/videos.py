@@ -32,6 +32,7 @@ from accounts.models import User
 from core.errors import DomainError
 from core.files import copy_to, delete_on_commit, deleted_on_failure, local_copy, replace_file
 from core.renderlock import render_once
+from core.storage import StorageUnavailable
 from core.tasks import enqueue_on_commit
 from core.uploads import MEGABYTE, UploadRejected, check_declared_size, rejection_error, rejection_message
 from notes import propagation, video_media
@@ -225,24 +226,33 @@ def video_process(*, video_id: int) -> NoteVideo | None:
             if mine.update(progress=min(percent, 99)) == 0:
                 raise _Abandoned  # removed while transcoding: stop now instead of finishing for nothing
 
-    with local_copy(video.original, prefix="sunlight-transcode-") as work:
-        target = work / "rendition.mp4"
-        try:
-            result = video_media.transcode(
-                work / "original", target, limits=video_limits(), progress=progress
-            )
-        except UploadRejected as exc:
-            _fail(video_id, claim=claim, code=exc.code)
-            return NoteVideo.objects.filter(pk=video_id).first()
-        except _Abandoned:
-            return NoteVideo.objects.filter(pk=video_id).first()
-        except Exception:
-            # A fault of ours or of FFmpeg's (or the task's time limit), not of the file as far as we
-            # know: the creator is told it failed (not left waiting), staff find the traceback in the log.
-            logger.exception("video %s: transcoding failed", video_id)
-            _fail(video_id, claim=claim, code="processing_error")
-            return NoteVideo.objects.filter(pk=video_id).first()
-        return _attach(video, claim=claim, target=target, poster=result.poster, result=result)
+    try:
+        with local_copy(video.original, prefix="sunlight-transcode-") as work:
+            target = work / "rendition.mp4"
+            try:
+                result = video_media.transcode(
+                    work / "original", target, limits=video_limits(), progress=progress
+                )
+            except UploadRejected as exc:
+                _fail(video_id, claim=claim, code=exc.code)
+                return NoteVideo.objects.filter(pk=video_id).first()
+            except _Abandoned:
+                return NoteVideo.objects.filter(pk=video_id).first()
+            except Exception:
+                # A fault of ours or of FFmpeg's (or the task's time limit), not of the file as far as we
+                # know: the creator is told it failed (not left waiting), staff find the traceback in the log.
+                logger.exception("video %s: transcoding failed", video_id)
+                _fail(video_id, claim=claim, code="processing_error")
+                return NoteVideo.objects.filter(pk=video_id).first()
+            return _attach(video, claim=claim, target=target, poster=result.poster, result=result)
+    except (StorageUnavailable, OSError):
+        # The store or the disk failed while the original was read or the rendition stored, not the
+        # video: the claim is given back, so the task's retry takes it at once instead of after the lease
+        # (attempts still count: after the last one the sweep marks it failed).
+        NoteVideo.objects.filter(pk=video_id, status=NoteVideo.Status.PROCESSING, started_at=claim).update(
+            status=NoteVideo.Status.WAITING, progress=0
+        )
+        raise
 
 
 def _attach(

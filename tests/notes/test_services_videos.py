@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 
 import av
 import pytest
@@ -397,6 +398,24 @@ def test_a_video_removed_while_it_is_transcoded_leaves_no_files(
     assert video_services.video_process(video_id=video.pk) is None
     assert not NoteVideo.objects.exists()
     assert stored_files(note) == []
+
+
+def test_a_store_failure_gives_the_claim_back_so_the_retry_runs_at_once(note):
+    """The original cannot be read (the store or the disk failed): the task raises for its retry, and
+    the video waits again instead of being held by a dead run until its 90-minute lease ends."""
+    from notes.services import videos as video_services
+
+    video = add_video(note, clip())
+    stored = video.original.path
+    kept = stored + ".kept"
+    os.rename(stored, kept)
+    with pytest.raises(OSError):
+        video_services.video_process(video_id=video.pk)
+    waiting = NoteVideo.objects.get(pk=video.pk)
+    assert (waiting.status, waiting.attempts) == ("waiting", 1)
+    os.rename(kept, stored)
+    assert video_services.video_process(video_id=video.pk).status == "ready"
+    assert NoteVideo.objects.get(pk=video.pk).attempts == 2
 
 
 def test_a_run_holds_the_video_until_its_lease_ends(note, django_capture_on_commit_callbacks):
