@@ -338,13 +338,18 @@ def note_image_download(request: HttpRequest, note_id: str, image_id: str) -> Ht
     image = next((i for i in note.images.all() if str(i.public_id) == str(image_id)), None)
     if image is None:
         raise Http404
-    stored, content_type = services.note_image_download(note=note, image=image)
-    extension = content_type.split("/")[1].replace("jpeg", "jpg")
-    filename = f"sunlight-{note.public_id.hex[:8]}-{image.position + 1}.{extension}"
-    target = redirect_target(stored, public=False, filename=filename, content_type=content_type)
-    if target is not None:
-        return _private_redirect(target)
-    return FileResponse(stored.open("rb"), content_type=content_type, as_attachment=True, filename=filename)
+    try:
+        stored, content_type = services.note_image_download(note=note, image=image)
+        extension = content_type.split("/")[1].replace("jpeg", "jpg")
+        filename = f"sunlight-{note.public_id.hex[:8]}-{image.position + 1}.{extension}"
+        target = redirect_target(stored, public=False, filename=filename, content_type=content_type)
+        if target is not None:
+            return _private_redirect(target)
+        opened = stored.open("rb")
+    except FileNotFoundError as exc:
+        # The note was deleted (and its files with it) while this request rendered or opened the copy.
+        raise Http404 from exc
+    return FileResponse(opened, content_type=content_type, as_attachment=True, filename=filename)
 
 
 @login_required

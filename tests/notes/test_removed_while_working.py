@@ -66,3 +66,18 @@ def test_a_download_of_an_image_removed_while_it_was_rendered_is_not_found(monke
     response = client.get(f"/notes/{note.public_id}/images/{image.public_id}/download/")
     assert response.status_code == 404
     assert _stored_files() == before
+
+
+def test_a_download_whose_files_went_with_the_note_meanwhile_is_not_found(monkeypatch, client, creator):
+    """The deletion committed and its files were removed while the copy was rendered: a 404, not a 500."""
+    require(FIXTURES.is_dir(), "the shared provenance fixtures are missing")
+    note, image = _publish(creator, _signed_upload())
+    real = images.propagation.render_download
+
+    def files_gone_first(*args: object, **kwargs: object) -> object:
+        Path(image.original.path).unlink()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(images.propagation, "render_download", files_gone_first)
+    response = client.get(f"/notes/{note.public_id}/images/{image.public_id}/download/")
+    assert response.status_code == 404
