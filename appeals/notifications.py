@@ -30,7 +30,13 @@ def decision_notify(*, decision: Decision, template: str = "appeals/email/decisi
         template=template,
         context={"decision": decision, "voucher": voucher},
         url=reverse("appeals:decision", args=[decision.public_id]),
-        params={"decision": str(decision.public_id), "kind": decision.kind, "title": decision.subject_title},
+        params={
+            "decision": str(decision.public_id),
+            "kind": decision.kind,
+            "title": decision.subject_title,
+            # Reversed before this (queued) notice was sent: it offers no appeal either.
+            "reversed": decision.state == Decision.State.REVERSED,
+        },
     )
 
 

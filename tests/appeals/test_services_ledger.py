@@ -156,7 +156,20 @@ def test_a_reversed_decisions_earlier_notification_stops_offering_an_appeal(
         assert [a.name for a in rendered.actions] == ["view_decision"]
     # The other decision's notification is untouched.
     untouched = Notification.objects.get(params__decision=str(other.public_id))
-    assert untouched.kind == "decision" and "reversed" not in untouched.params
+    assert untouched.kind == "decision" and untouched.params["reversed"] is False
+
+
+def test_a_notice_still_queued_when_its_decision_is_reversed_offers_no_appeal(creator, staff):
+    """The "decision" notice is sent by a task after commit; with the queue backed up, staff reverse
+    the decision first. The notice, sent afterwards, says so and offers no appeal."""
+    from appeals.tasks import notify_decision
+
+    decision = _note_decision(make_published(creator))  # its notice's task has not run yet
+    services.decision_reverse(decision=decision, acting_user=staff, reason="Wrong from the start.")
+    notify_decision(decision.pk, "appeals/email/decision")  # the queued task runs now
+    notice = Notification.objects.get(kind="decision", params__decision=str(decision.public_id))
+    with translation.override("en"):
+        assert [a.name for a in render(notice).actions] == ["view_decision"]
 
 
 def test_reversing_needs_the_permission_and_a_reason(creator):

@@ -530,6 +530,9 @@ def test_a_redis_that_never_answers_costs_an_uncounted_impression_not_the_page(c
         worker.start()
         worker.join(timeout=60)  # bounded by the client's socket time-outs, set explicitly in _Redis
         assert not worker.is_alive() and outcome == [0]
+        # Bounded by Sunlight's own time-outs, not whatever the client library's release defaults to.
+        options = impressions.backend().client.connection_pool.connection_kwargs
+        assert (options["socket_connect_timeout"], options["socket_timeout"]) == (1, 2)
     finally:
         silent.close()
 
