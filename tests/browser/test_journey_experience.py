@@ -234,6 +234,12 @@ def test_notifications_read_as_one_line_in_the_readers_language_with_links(
         assert note.title in text
         assert ("succeeded" in text) if language == "en" else ("申诉成功" in text)
         assert "http" not in page.locator("main").inner_text()
+        # The decision's own notice, sent before the overturn, no longer offers an appeal.
+        earlier = items.filter(has=page.locator("a[data-action=view_decision]"))
+        expect(earlier).to_have_count(1)
+        expect(page.locator("a[data-action=appeal]")).to_have_count(0)
+        reversed_words = "has since been reversed" if language == "en" else "已被撤销"
+        assert reversed_words in earlier.locator(".notification-title").inner_text()
         page.screenshot(path=str(artifacts / f"notifications-{language}-{width}.png"), full_page=True)
         decided.locator("a[data-action=use_voucher]").click()
         page.wait_for_url("**/appeals/wallet/")
